@@ -1,0 +1,1 @@
+"""dezero-stages tooling: the stage registry and the `python -m tools` command line."""

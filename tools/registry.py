@@ -1,0 +1,95 @@
+"""The stage registry: which steps exist, which have a folder, and where it is.
+
+Everything that needs to know about stages (the noxfile, the CLI, the shared suite) asks
+this module, so that adding `stages/stepNN` is the only change a new stage needs.
+Standard library only: the noxfile imports it before any environment exists.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import pathlib
+import tomllib
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+STAGES_DIR = ROOT / "stages"
+MANIFEST = STAGES_DIR / "manifest.toml"
+
+
+class UnknownStageError(ValueError):
+    """A step number that the registry cannot serve; the message lists the valid ones."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Step:
+    number: int
+    title: str
+    title_ko: str
+    milestone: int
+    code: bool
+    adds: str
+
+    @property
+    def folder_name(self) -> str:
+        return f"step{self.number:02d}"
+
+
+def load_manifest() -> dict[int, Step]:
+    with MANIFEST.open("rb") as f:
+        data = tomllib.load(f)
+    steps = {}
+    for entry in data["step"]:
+        step = Step(**entry)
+        steps[step.number] = step
+    return steps
+
+
+def stage_dir(number: int) -> pathlib.Path:
+    return STAGES_DIR / f"step{number:02d}"
+
+
+def built_stages() -> list[int]:
+    """Step numbers that have a folder holding a `dezero` package, in order."""
+    found = []
+    for path in sorted(STAGES_DIR.glob("step[0-9][0-9]")):
+        if (path / "dezero" / "__init__.py").is_file():
+            found.append(int(path.name[4:]))
+    return found
+
+
+def session_steps() -> list[int]:
+    """Every step up to the newest built stage: code steps and the no-code steps between them."""
+    built = built_stages()
+    if not built:
+        return []
+    return [n for n in sorted(load_manifest()) if n <= built[-1]]
+
+
+def resolve(number: int) -> tuple[int, pathlib.Path]:
+    """Map a step to the stage that implements it: (stage number, folder).
+
+    A step without code (5, 15, ...) is served by the nearest earlier stage.
+    Raises UnknownStageError naming the valid steps otherwise.
+    """
+    valid = session_steps()
+    if number not in valid:
+        raise UnknownStageError(
+            f"unknown stage {number}: valid stages are {describe_ranges(valid)}"
+        )
+    built = [n for n in built_stages() if n <= number]
+    return built[-1], stage_dir(built[-1])
+
+
+def describe_ranges(numbers: list[int]) -> str:
+    """[1, 2, 3, 5] -> '1-3, 5' (used in error messages)."""
+    if not numbers:
+        return "none (no stage folder exists yet)"
+    parts, start, prev = [], numbers[0], numbers[0]
+    for n in numbers[1:] + [None]:
+        if n is not None and n == prev + 1:
+            prev = n
+            continue
+        parts.append(f"{start}-{prev}" if prev != start else f"{start}")
+        if n is not None:
+            start = prev = n
+    return ", ".join(parts)
