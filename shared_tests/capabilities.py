@@ -1,0 +1,104 @@
+"""The capability table: the single source for markers, skip reasons, reports and docs.
+
+Every test in the shared suite carries `@pytest.mark.capability("name")` naming one row of
+this table. A row says in which step the capability arrives; the suite runs its tests on
+that stage and every later one, and skips them earlier with "arrives in step N".
+
+A *pin* (kind="pin") is the opposite: a limitation of the early stages that a later step
+removes. Its tests check the limitation is really there, from `step` up to `until` (the step
+before the fix), and are skipped from the fix on with "fixed in step M".
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+
+@dataclasses.dataclass(frozen=True)
+class Capability:
+    name: str
+    step: int
+    summary: str
+    until: int | None = None  # pins only: the last step that still has the limitation
+
+    @property
+    def kind(self) -> str:
+        return "pin" if self.until is not None else "feature"
+
+    def applies_to(self, step: int) -> bool:
+        if step < self.step:
+            return False
+        return self.until is None or step <= self.until
+
+    def skip_reason(self, step: int) -> str | None:
+        if step < self.step:
+            return f"{self.name}: arrives in step {self.step}"
+        if self.until is not None and step > self.until:
+            return f"{self.name}: limitation fixed in step {self.until + 1}"
+        return None
+
+
+def _feature(name, step, summary):
+    return Capability(name, step, summary)
+
+
+def _pin(name, step, until, summary):
+    return Capability(name, step, summary, until=until)
+
+
+CAPABILITIES: tuple[Capability, ...] = (
+    # Stage 1: automatic differentiation
+    _feature("variable-box", 1, "Variable(data) keeps the very ndarray it was given"),
+    _feature("function-call", 2, "Function()(x) wraps forward and returns a Variable; Square"),
+    _feature("exp-chain", 3, "Exp, and functions composed: square(exp(square(0.5)))"),
+    _feature("numerical-diff", 4, "numerical_diff(f, x, eps=1e-4) by central difference"),
+    _feature("manual-backward", 6, "grad, Function.input and backward methods, called by hand"),
+    _feature("auto-backward", 7, "creator links; y.backward() walks the graph by itself"),
+    _pin("recursive-backward", 7, 7, "recursive backward overflows the stack on a long chain"),
+    _feature("iterative-backward", 8, "backward is a loop: a 100 000-op chain backpropagates"),
+    _pin("any-data-accepted", 1, 8, "Variable accepts data that is not an ndarray"),
+    _feature("function-helpers", 9, "square() and exp() as plain Python functions"),
+    _feature("seed-grad", 9, "backward() seeds the output gradient with ones_like"),
+    _feature("ndarray-only", 9, "Variable rejects non-ndarray data with a TypeError"),
+    _feature("as-array", 9, "0-d results stay ndarrays, never numpy scalars"),
+    _feature("gradient-check", 10, "gradient_check compares backprop with numerical gradients"),
+    # Stage 2: natural code
+    _feature("variadic-forward", 11, "Function takes and returns lists; Add"),
+    _feature("variadic-unpacked", 12, "f(*inputs) with a single output unpacked; add()"),
+    _feature("multi-input-backward", 13, "backward through functions with several inputs"),
+    _pin("grad-overwritten", 13, 13, "add(x, x) gives grad 1: the second gradient overwrites"),
+    _feature("grad-accumulation", 14, "gradients from every use of a variable add up"),
+    _feature("cleargrad", 14, "cleargrad() resets a gradient for a new computation"),
+    _pin("backward-out-of-order", 14, 15, "branching graph: dx is 96, not 64 (order ignored)"),
+    _feature("generation-order", 16, "backward in generation order, each function once"),
+    _pin("cycle-survives", 7, 16, "with gc disabled a dropped output's graph stays alive"),
+    _feature("weakref-outputs", 17, "Function.outputs are weak references: no cycles"),
+    _pin("intermediate-grads-kept", 7, 17, "backward keeps every intermediate gradient"),
+    _feature("retain-grad", 18, "backward(retain_grad=False) frees intermediate gradients"),
+    _feature("no-grad", 18, "Config.enable_backprop, using_config and no_grad()"),
+    _feature("variable-properties", 19, "name, shape, ndim, size, dtype and len()"),
+    _feature("variable-repr", 19, "repr and print show variable(...) with aligned rows"),
+    _pin("no-operators", 1, 19, "Variables have no arithmetic operators"),
+    _feature("mul-operator", 20, "Mul, mul; a * b + c on Variables"),
+    _pin("no-float-operands", 20, 20, "an int, float or ndarray operand is rejected"),
+    _feature("mixed-operands", 21, "ndarray, int and float operands on either side"),
+    _pin("no-negation", 1, 21, "no -x, x - y, x / y or x ** c"),
+    _feature("more-operators", 22, "Neg, Sub, Div, Pow with reflected forms"),
+)
+
+_BY_NAME = {cap.name: cap for cap in CAPABILITIES}
+if len(_BY_NAME) != len(CAPABILITIES):  # pragma: no cover - guards the table itself
+    raise RuntimeError("capability names must be unique")
+
+
+def get(name: str) -> Capability:
+    try:
+        return _BY_NAME[name]
+    except KeyError:
+        raise KeyError(
+            f"unknown capability {name!r}; add it to shared_tests/capabilities.py"
+        ) from None
+
+
+def arriving_in(step: int) -> list[Capability]:
+    return [cap for cap in CAPABILITIES if cap.step == step]

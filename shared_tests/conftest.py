@@ -1,0 +1,252 @@
+"""The shared suite's harness: which `dezero` to test, as which step, and the reports.
+
+    pytest shared_tests --stage 17                  # stages/step17, graded as step 17
+    pytest shared_tests --stage 17 --impl my_code   # my_code/dezero (or dezero.py) as step 17
+
+The chosen folder goes first on sys.path before any test module imports `dezero`.
+Every test names its capability (`@pytest.mark.capability("weakref-outputs")`); the
+capability table in capabilities.py decides whether it runs on this step, and the results are
+summed up per capability at the end (and written as JSON with --capability-json).
+"""
+
+from __future__ import annotations
+
+import collections
+import json
+import os
+import pathlib
+import sys
+import tempfile
+
+import pytest
+
+from shared_tests import adapter, capabilities
+from tools import registry
+
+STATUS_LABEL = {
+    "pass": "ok",
+    "fail": "FAILED",
+    "arrives": "arrives later",
+    "fixed": "fixed",
+    "untested": "no test ran",
+}
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("dezero-stages")
+    group.addoption("--stage", type=int, default=None, metavar="N",
+                    help="the step to check (stages/stepNN unless --impl is given)")
+    group.addoption("--impl", default=None, metavar="PATH",
+                    help="test this folder (holding a dezero package or dezero.py) as step N")
+    group.addoption("--capability-json", default=None, metavar="FILE",
+                    help="write the per-capability results as JSON")
+    group.addoption("--no-capability-report", action="store_true",
+                    help="do not print the capability report at the end")
+
+
+def _find_impl(path: str) -> pathlib.Path:
+    folder = pathlib.Path(path).expanduser().resolve()
+    if (folder / "dezero" / "__init__.py").is_file() or (folder / "dezero.py").is_file():
+        return folder
+    raise pytest.UsageError(
+        f"--impl {path}: no dezero found; looked for {folder / 'dezero' / '__init__.py'} "
+        f"(a package) and {folder / 'dezero.py'} (a module)"
+    )
+
+
+def _select(config) -> tuple[int, int | None, pathlib.Path]:
+    """(graded step, stage number or None, folder to import dezero from)."""
+    step = config.getoption("--stage")
+    if step is None and os.environ.get("DEZERO_STAGE"):
+        step = int(os.environ["DEZERO_STAGE"])
+    impl = config.getoption("--impl")
+    if step is None:
+        valid = registry.describe_ranges(registry.session_steps())
+        raise pytest.UsageError(f"say which step to check: --stage N (valid stages: {valid})")
+    if impl is not None:
+        manifest = sorted(registry.load_manifest())
+        if step not in manifest:
+            raise pytest.UsageError(
+                f"unknown step {step}: valid steps are {registry.describe_ranges(manifest)}"
+            )
+        return step, None, _find_impl(impl)
+    try:
+        stage, folder = registry.resolve(step)
+    except registry.UnknownStageError as err:
+        raise pytest.UsageError(str(err)) from None
+    return step, stage, folder
+
+
+def _import_dezero(folder: pathlib.Path):
+    # A dezero imported earlier (another stage, an installed copy) must not leak in.
+    for name in [m for m in sys.modules if m == "dezero" or m.startswith("dezero.")]:
+        del sys.modules[name]
+    sys.path.insert(0, str(folder))
+    import dezero
+
+    where = pathlib.Path(dezero.__file__).resolve()
+    if folder not in where.parents:
+        raise pytest.UsageError(f"imported dezero from {where}, expected it under {folder}")
+    return dezero
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "capability(name): the capability a test checks")
+    step, stage, folder = _select(config)
+    dezero = _import_dezero(folder)
+    adapter.bind(dezero, step)
+    config.stash[_STATE] = _State(step, stage, folder, dezero)
+
+
+class _State:
+    def __init__(self, step, stage, folder, dezero):
+        self.step = step
+        self.stage = stage
+        self.folder = folder
+        self.dezero_file = str(pathlib.Path(dezero.__file__).resolve())
+        self.counts = collections.defaultdict(collections.Counter)
+        self.failures = collections.defaultdict(list)
+
+
+_STATE = pytest.StashKey[_State]()
+
+
+def pytest_report_header(config):
+    state = config.stash[_STATE]
+    served = f"stage {state.stage}" if state.stage is not None else "--impl"
+    return f"dezero-stages: step {state.step} ({served}): {state.dezero_file}"
+
+
+def pytest_collection_modifyitems(config, items):
+    state = config.stash[_STATE]
+    problems = []
+    for item in items:
+        marker = item.get_closest_marker("capability")
+        if marker is None or len(marker.args) != 1:
+            problems.append(f"{item.nodeid}: no @pytest.mark.capability('name')")
+            continue
+        try:
+            cap = capabilities.get(marker.args[0])
+        except KeyError as err:
+            problems.append(f"{item.nodeid}: {err.args[0]}")
+            continue
+        item.user_properties.append(("capability", cap.name))
+        reason = cap.skip_reason(state.step)
+        if reason is not None:
+            item.add_marker(pytest.mark.skip(reason=reason))
+    if problems:
+        raise pytest.UsageError(
+            "every test must belong to one capability:\n  " + "\n  ".join(problems)
+        )
+
+
+def pytest_runtest_logreport(report):
+    # Runs in the controller for xdist too: the reports carry user_properties.
+    names = [value for key, value in report.user_properties if key == "capability"]
+    if not names:
+        return
+    state = _current_state
+    if state is None:
+        return
+    name = names[0]
+    if report.when == "call" or report.outcome != "passed":
+        outcome = report.outcome
+        if report.when != "call" and outcome == "failed":
+            outcome = "failed"  # an error in setup/teardown fails the capability
+        state.counts[name][outcome] += 1
+        if outcome == "failed":
+            message = report.longrepr.reprcrash.message if hasattr(
+                report.longrepr, "reprcrash") and report.longrepr.reprcrash else str(
+                report.longrepr).splitlines()[-1]
+            state.failures[name].append({"test": report.nodeid, "message": message})
+
+
+_current_state: _State | None = None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionstart(session):
+    global _current_state
+    _current_state = session.config.stash[_STATE]
+
+
+def _summarise(state: _State) -> list[dict]:
+    rows = []
+    for cap in capabilities.CAPABILITIES:
+        counts = state.counts.get(cap.name, collections.Counter())
+        if state.step < cap.step:
+            status = "arrives"
+        elif cap.until is not None and state.step > cap.until:
+            status = "fixed"
+        elif counts["failed"]:
+            status = "fail"
+        elif counts["passed"]:
+            status = "pass"
+        else:
+            status = "untested"
+        rows.append({
+            "name": cap.name, "step": cap.step, "until": cap.until, "kind": cap.kind,
+            "summary": cap.summary, "status": status,
+            "passed": counts["passed"], "failed": counts["failed"],
+            "skipped": counts["skipped"], "failures": state.failures.get(cap.name, []),
+        })
+    return rows
+
+
+def _is_worker(config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if _is_worker(config) or config.getoption("--no-capability-report"):
+        return
+    state = config.stash[_STATE]
+    rows = _summarise(state)
+    served = f"stages/step{state.stage:02d}" if state.stage is not None else str(state.folder)
+    tr = terminalreporter
+    tr.section(f"capabilities of step {state.step} ({served})")
+    for row in rows:
+        if row["status"] in ("arrives", "fixed"):
+            continue
+        mark = "pin " if row["kind"] == "pin" else ""
+        tr.write_line(f"  {STATUS_LABEL[row['status']]:<8} {row['name']:<24} "
+                      f"step {row['step']:>2}  {mark}{row['summary']}",
+                      red=row["status"] == "fail", green=row["status"] == "pass")
+    later = [r for r in rows if r["status"] == "arrives"]
+    if later:
+        tr.write_line("  not yet: " + ", ".join(
+            f"{r['name']} (arrives in step {r['step']})" for r in later[:6])
+            + (f", and {len(later) - 6} more" if len(later) > 6 else ""))
+    fixed = [r for r in rows if r["status"] == "fixed"]
+    if fixed:
+        tr.write_line("  limitations already fixed: " + ", ".join(r["name"] for r in fixed))
+
+
+def pytest_sessionfinish(session, exitstatus):
+    config = session.config
+    path = config.getoption("--capability-json")
+    if _is_worker(config) or not path:
+        return
+    state = config.stash[_STATE]
+    report = {
+        "step": state.step, "stage": state.stage, "impl": str(state.folder),
+        "dezero_file": state.dezero_file, "exitstatus": int(exitstatus),
+        "capabilities": _summarise(state),
+    }
+    target = pathlib.Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # Write then rename, so a reader never sees half a report.
+    with tempfile.NamedTemporaryFile("w", dir=target.parent, delete=False,
+                                     suffix=".tmp", encoding="utf-8") as tmp:
+        json.dump(report, tmp, indent=2)
+        tmp.write("\n")
+    os.replace(tmp.name, target)
+
+
+# Property tests: few, reproducible examples, so a stage run stays within seconds and a
+# failure seen once is seen again.
+from hypothesis import settings  # noqa: E402
+
+settings.register_profile("stages", max_examples=25, deadline=None, derandomize=True,
+                          database=None)
+settings.load_profile("stages")

@@ -1,0 +1,255 @@
+"""Steps 1-10: the box, functions, numerical and automatic differentiation."""
+
+import math
+import sys
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from shared_tests import adapter as A
+from shared_tests.gradcheck import gradcheck
+
+cap = pytest.mark.capability
+
+# d/dx square(exp(square(x))) = d/dx exp(2x^2) = 4x exp(2x^2): at 0.5 that is 2e^0.5.
+COMPOSITE_GRAD = 4 * 0.5 * math.exp(2 * 0.5**2)
+floats = st.floats(-3, 3, allow_nan=False)
+
+
+@cap("variable-box")
+def test_variable_keeps_the_same_array():
+    data = np.array(1.0)
+    x = A.dz.Variable(data)
+    assert x.data is data
+    x.data = np.array(2.0)
+    assert x.data == 2.0
+
+
+@cap("variable-box")
+def test_stage_says_which_step_it_is():
+    # A report must be able to say which stage ran; --impl code may not say it.
+    if A.dz.__file__.endswith("__init__.py") and "stages" in A.dz.__file__:
+        assert A.dz.__step__ <= A.STEP
+
+
+@cap("function-call")
+def test_square_of_ten_is_a_variable_holding_100():
+    y = A.call(A.dz.Square, A.dz.Variable(np.array(10)))
+    assert isinstance(y, A.dz.Variable)
+    assert y.data == 100
+
+
+@cap("function-call")
+def test_function_base_class_has_no_forward():
+    with pytest.raises(NotImplementedError):
+        A.call(A.dz.Function, A.var(1.0))
+
+
+@cap("exp-chain")
+def test_square_exp_square_at_half():
+    y = A.square(A.exp(A.square(A.var(0.5))))
+    # exp(0.25)^2 = exp(0.5); the book prints 1.648721270700128.
+    assert y.data == pytest.approx(math.exp(0.5), rel=1e-15)
+    assert y.data == pytest.approx(1.648721270700128, rel=1e-15)
+
+
+@cap("exp-chain")
+@given(floats)
+def test_exp_matches_numpy(value):
+    assert A.exp(A.var(value)).data == pytest.approx(np.exp(value), rel=1e-12)
+
+
+@cap("numerical-diff")
+def test_numerical_diff_of_square_at_two():
+    got = A.dz.numerical_diff(A.square, A.var(2.0))
+    assert got == pytest.approx(4.0, abs=1e-9)  # exact derivative 2x
+    assert got == pytest.approx(4.000000000004, abs=1e-11)  # the book's printout
+
+
+@cap("numerical-diff")
+def test_numerical_diff_of_composite():
+    def f(x):
+        return A.square(A.exp(A.square(x)))
+
+    got = A.dz.numerical_diff(f, A.var(0.5))
+    assert got == pytest.approx(COMPOSITE_GRAD, rel=1e-7)
+    assert got == pytest.approx(3.2974426293330694, rel=1e-12)
+
+
+@cap("numerical-diff")
+def test_numerical_diff_uses_the_given_eps():
+    # A central difference is exact on a parabola for any eps; on exp it is not,
+    # and the error (eps^2/6 f''') shows which eps was used.
+    coarse = A.dz.numerical_diff(A.exp, A.var(0.0), eps=0.1)
+    assert coarse == pytest.approx((math.exp(0.1) - math.exp(-0.1)) / 0.2, rel=1e-12)
+
+
+@cap("manual-backward")
+def test_manual_backward_through_the_composite():
+    f_a, f_b, f_c = A.dz.Square(), A.dz.Exp(), A.dz.Square()
+    x = A.var(0.5)
+    if A.STEP == 11:
+        a, = f_a([x])
+        b, = f_b([a])
+        y, = f_c([b])
+    else:
+        a = f_a(x)
+        b = f_b(a)
+        y = f_c(b)
+    y.grad = np.array(1.0)
+    b.grad = f_c.backward(y.grad)
+    a.grad = f_b.backward(b.grad)
+    x.grad = f_a.backward(a.grad)
+    assert A.grad(x) == pytest.approx(COMPOSITE_GRAD, rel=1e-14)
+    assert A.grad(x) == pytest.approx(3.297442541400256, rel=1e-14)
+
+
+@cap("manual-backward")
+def test_function_base_class_has_no_backward():
+    with pytest.raises(NotImplementedError):
+        A.dz.Function().backward(np.array(1.0))
+
+
+@cap("manual-backward")
+def test_a_new_variable_has_no_grad():
+    assert A.var(1.0).grad is None
+
+
+@cap("auto-backward")
+def test_backward_walks_the_graph_by_itself():
+    x = A.var(0.5)
+    a = A.square(x)
+    b = A.exp(a)
+    y = A.square(b)
+    assert x.creator is None
+    assert A.inputs_of(y.creator) == [b]
+    assert A.outputs_of(y.creator) == [y]
+    assert A.inputs_of(b.creator) == [a]
+    A.backward(y)
+    assert A.grad(x) == pytest.approx(COMPOSITE_GRAD, rel=1e-14)
+
+
+@cap("auto-backward")
+@given(floats)
+def test_square_and_exp_gradients(value):
+    x = A.var(value)
+    A.backward(A.square(x))
+    assert A.grad(x) == pytest.approx(2 * value, abs=1e-12)
+    x = A.var(value)
+    A.backward(A.exp(x))
+    assert A.grad(x) == pytest.approx(np.exp(value), rel=1e-12)
+
+
+@cap("auto-backward")
+@given(st.lists(floats, min_size=1, max_size=6))
+def test_square_and_exp_pass_a_numerical_gradient_check(values):
+    gradcheck(lambda x: A.exp(A.square(x)), np.array(values) / 3)
+
+
+@cap("recursive-backward")
+def test_recursive_backward_overflows_on_a_long_chain():
+    x = A.var(1.0)
+    y = x
+    for _ in range(sys.getrecursionlimit() + 500):
+        y = A.square(y)
+    with np.errstate(over="ignore"), pytest.raises(RecursionError):
+        A.backward(y)
+
+
+@cap("iterative-backward")
+def test_a_100_000_op_chain_backpropagates():
+    n, c = 100_000, 1.0001
+    scale = A.scale_class(c)
+    x = A.var(1.0)
+    y = x
+    for _ in range(n):
+        y = A.call(scale, y)
+    A.backward(y)
+    # d(c^n x)/dx = c^n, computed independently in log space.
+    assert A.grad(x) == pytest.approx(math.exp(n * math.log(c)), rel=1e-8)
+
+
+@cap("seed-grad")
+def test_backward_seeds_ones_like_the_output():
+    x = A.var([1.0, 2.0, 3.0])
+    y = A.square(x)
+    y.backward()
+    assert A.grad(x) == pytest.approx([2.0, 4.0, 6.0])
+
+
+@cap("seed-grad")
+def test_seed_keeps_the_output_dtype():
+    x = A.dz.Variable(np.array([1.0, 2.0], dtype=np.float32))
+    y = A.square(x)
+    y.backward()
+    assert A.grad(x).dtype == np.float32
+
+
+@cap("function-helpers")
+def test_helpers_are_plain_functions():
+    x = A.var(0.5)
+    y = A.dz.square(A.dz.exp(A.dz.square(x)))
+    assert isinstance(y, A.dz.Variable)
+    assert y.data == pytest.approx(math.exp(0.5))
+
+
+@cap("any-data-accepted")
+def test_variable_accepts_a_python_float():
+    x = A.dz.Variable(1.0)
+    assert x.data == 1.0
+
+
+@cap("ndarray-only")
+@pytest.mark.parametrize("bad", [1.0, 3, [1.0, 2.0], "x"])
+def test_variable_rejects_non_arrays_naming_the_type(bad):
+    with pytest.raises(TypeError, match=type(bad).__name__):
+        A.dz.Variable(bad)
+
+
+@cap("ndarray-only")
+def test_variable_accepts_none_and_arrays():
+    assert A.dz.Variable(None).data is None
+    assert A.dz.Variable(np.zeros(3)).data.shape == (3,)
+
+
+@cap("as-array")
+def test_zero_d_results_stay_ndarrays():
+    y = A.square(A.var(2.0))
+    assert type(y.data) is np.ndarray
+    assert A.dz.as_array(np.float64(3.0)).shape == ()
+    arr = np.array([1.0])
+    assert A.dz.as_array(arr) is arr
+
+
+def _broken_square():
+    class BrokenSquare(A.dz.Square):
+        def backward(self, *gys):
+            return super().backward(*gys) * 3  # the wrong derivative, on purpose
+
+    return BrokenSquare
+
+
+@cap("gradient-check")
+def test_gradient_check_accepts_correct_gradients():
+    check = A.gradient_check_function()
+    rng = np.random.default_rng(0)
+    assert bool(check(A.square, A.var(rng.random((2, 3)))))
+    assert bool(check(A.exp, A.var(rng.random(4))))
+
+
+@cap("gradient-check")
+def test_gradient_check_rejects_a_wrong_backward():
+    check = A.gradient_check_function()
+    broken = _broken_square()
+    assert not bool(check(lambda x: A.call(broken, x), A.var(np.array([0.5, 1.5]))))
+
+
+@cap("gradient-check")
+def test_gradient_check_leaves_the_input_unchanged():
+    check = A.gradient_check_function()
+    values = np.array([0.25, 0.5])
+    x = A.var(values)
+    check(A.square, x)
+    np.testing.assert_array_equal(x.data, values)

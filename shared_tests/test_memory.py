@@ -1,0 +1,161 @@
+"""Steps 17-18: weak references instead of cycles, and the memory-saving modes.
+
+Memory is checked for real: with the cyclic garbage collector disabled, only reference
+counting can free a graph, so a graph that survives `del` is a graph held by a cycle.
+"""
+
+import contextlib
+import gc
+import tracemalloc
+import weakref
+
+import numpy as np
+import pytest
+
+from shared_tests import adapter as A
+
+cap = pytest.mark.capability
+
+
+@contextlib.contextmanager
+def gc_disabled():
+    gc.collect()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _graph_refs(y):
+    """Weak references to every function and intermediate variable behind y."""
+    refs, todo = [], [y.creator]
+    while todo:
+        f = todo.pop()
+        if f is None:
+            continue
+        refs.append(weakref.ref(f))
+        for x in A.inputs_of(f):
+            if x.creator is not None:
+                refs.append(weakref.ref(x))
+            todo.append(x.creator)
+    return refs
+
+
+@cap("cycle-survives")
+def test_dropped_output_survives_until_gc_collect():
+    with gc_disabled():
+        x = A.var(np.ones(10))
+        y = A.square(A.exp(A.square(x)))
+        refs = _graph_refs(y)
+        del y
+        assert all(r() is not None for r in refs), "the cycle should keep the graph alive"
+        gc.collect()
+        assert all(r() is None for r in refs)
+
+
+@cap("weakref-outputs")
+def test_dropped_output_frees_the_whole_graph_without_gc():
+    with gc_disabled():
+        x = A.var(np.ones(10))
+        y = A.square(A.exp(A.square(x)))
+        refs = _graph_refs(y)
+        assert len(refs) == 5  # three functions, two intermediate variables
+        del y
+        assert [r() for r in refs] == [None] * len(refs)
+        assert x.data.shape == (10,)  # the input is the caller's and stays
+
+
+@cap("weakref-outputs")
+def test_outputs_are_weak_references():
+    y = A.square(A.var(2.0))
+    f = y.creator
+    assert all(isinstance(ref, weakref.ref) for ref in f.outputs)
+    assert f.outputs[0]() is y
+
+
+@cap("weakref-outputs")
+def test_book_loop_keeps_memory_flat():
+    # The book's step-17 loop, 1000 times, with the collector off: memory must not grow.
+    def step():
+        x = A.dz.Variable(np.random.randn(10000))
+        A.square(A.square(A.square(x)))
+
+    with gc_disabled():
+        step()  # warm up caches before measuring
+        tracemalloc.start()
+        try:
+            before, _ = tracemalloc.get_traced_memory()
+            growth = 0
+            for i in range(1000):
+                step()
+                if i % 100 == 99:
+                    growth = tracemalloc.get_traced_memory()[0] - before
+                    # stop early instead of eating memory when the graph leaks
+                    assert growth < 2**20, f"memory grew by {growth} bytes after {i + 1} loops"
+        finally:
+            tracemalloc.stop()
+    assert growth < 2**20
+
+
+@cap("intermediate-grads-kept")
+def test_backward_keeps_intermediate_gradients():
+    x = A.var(2.0)
+    a = A.square(x)
+    y = A.square(a)
+    A.backward(y)
+    assert A.grad(a) == 2 * 4.0  # dy/da = 2a
+    assert A.grad(y) == 1.0
+
+
+@cap("retain-grad")
+def test_backward_frees_intermediate_gradients():
+    x0, x1 = A.var(1.0), A.var(1.0)
+    t = A.add(x0, x1)
+    y = A.add(x0, t)
+    y.backward()
+    assert y.grad is None and t.grad is None
+    assert (A.grad(x0), A.grad(x1)) == (2.0, 1.0)
+
+
+@cap("retain-grad")
+def test_retain_grad_keeps_them():
+    x = A.var(2.0)
+    a = A.square(x)
+    y = A.square(a)
+    y.backward(retain_grad=True)
+    assert A.grad(a) == 8.0
+    assert A.grad(y) == 1.0
+    assert A.grad(x) == 32.0  # d x^4 / dx = 4 x^3
+
+
+@cap("no-grad")
+def test_no_grad_builds_no_graph():
+    x = A.var(np.ones(3))
+    with A.dz.no_grad():
+        y = A.square(x)
+    assert y.creator is None
+    assert y.data == pytest.approx([1.0, 1.0, 1.0])
+    assert A.square(x).creator is not None  # back on after the block
+
+
+@cap("no-grad")
+def test_using_config_restores_the_setting_even_on_error():
+    assert A.dz.Config.enable_backprop is True
+    with pytest.raises(ZeroDivisionError):
+        with A.dz.using_config("enable_backprop", False):
+            assert A.dz.Config.enable_backprop is False
+            1 / 0
+    assert A.dz.Config.enable_backprop is True
+
+
+@cap("no-grad")
+def test_no_grad_frees_intermediates_at_once():
+    with gc_disabled(), A.dz.no_grad():
+        x = A.var(np.ones(10))
+        a = A.square(x)
+        ref = weakref.ref(a)
+        y = A.square(a)
+        del a
+        assert ref() is None  # nothing in y holds on to a
+        assert y.data.shape == (10,)
