@@ -1,0 +1,152 @@
+"""Nox sessions, built from the stage registry.
+
+    nox -s stage-17      the shared suite against stage 17, with its capability report
+    nox -t stages        every stage, one session each (what CI runs as a matrix)
+    nox -t ci            every stage, lint, lock, the tools' tests and coverage (.ci/run)
+    nox -s lint lock     ruff, and the check that frozen stages match stages/stages.lock
+    nox -s coverage -- 17    line coverage of stage 17's dezero by the suite (>= 95 %)
+    nox -s matrix | demo -- 17 | diff -- 16 17 | grade -- 17 PATH | tools
+
+All sessions share one environment, `.nox/env`, made by the `env` session on first use and
+reused afterwards, so a warm `nox -s stage-17` spends its time running tests, not installing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pathlib
+import sys
+import tomllib
+
+import nox
+
+ROOT = pathlib.Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT))
+from tools import registry  # noqa: E402  (the registry is standard library only)
+
+nox.options.reuse_venv = "yes"
+nox.options.error_on_missing_interpreters = True
+nox.options.sessions = ["lint", "lock", "tools"]
+
+ENV_DIR = ROOT / ".nox" / "env"
+
+
+def _requirements() -> list[str]:
+    """numpy plus the test and dev extras of pyproject.toml (nox itself left out)."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    extras = project["optional-dependencies"]
+    reqs = list(project["dependencies"]) + extras["test"] + extras["dev"]
+    return [r for r in reqs if not r.startswith(("dezero-stages", "nox"))]
+
+
+@nox.session(reuse_venv=True, default=False)
+def env(session: nox.Session) -> None:
+    """Create or refresh the one environment every other session runs in."""
+    reqs = _requirements()
+    stamp = pathlib.Path(session.virtualenv.location) / "requirements.sha256"
+    digest = hashlib.sha256("\n".join(reqs).encode()).hexdigest()
+    if stamp.is_file() and stamp.read_text() == digest:
+        session.log("environment is up to date")
+        return
+    session.install(*reqs)
+    stamp.write_text(digest)
+
+
+def _python() -> str:
+    bindir = "Scripts" if os.name == "nt" else "bin"
+    return str(ENV_DIR / bindir / ("python.exe" if os.name == "nt" else "python"))
+
+
+def _run(session: nox.Session, *args: str, **kwargs) -> None:
+    session.run(_python(), *args, external=True, **kwargs)
+
+
+def _stage_session(step: int):
+    served, _ = registry.resolve(step)
+    note = "" if served == step else f" (no code in step {step}: checks stage {served})"
+    title = registry.load_manifest()[step].title
+
+    def session_func(session: nox.Session) -> None:
+        if served != step:
+            session.log(f"step {step} has no code; verifying stage {served}, graded as step {step}")
+        _run(session, "-m", "pytest", "shared_tests", "--stage", str(step),
+             "-n", "auto", "-q", *session.posargs)
+
+    session_func.__doc__ = f"Step {step}: {title}{note}."
+    return session_func
+
+
+for _step in registry.session_steps():
+    nox.session(
+        _stage_session(_step), name=f"stage-{_step}", venv_backend="none",
+        tags=["stages", "ci"], requires=["env"], default=False,
+    )
+
+
+@nox.session(venv_backend="none", requires=["env"], tags=["ci"])
+def lint(session: nox.Session) -> None:
+    """ruff over the stages, the suite, the tools and this file."""
+    _run(session, "-m", "ruff", "check", "stages", "shared_tests", "tools", "noxfile.py",
+         "benchmarks")
+
+
+@nox.session(venv_backend="none", requires=["env"], tags=["ci"])
+def lock(session: nox.Session) -> None:
+    """Fail, naming stage and file, when a frozen stage differs from stages/stages.lock."""
+    _run(session, "-m", "tools", "check")
+
+
+@nox.session(venv_backend="none", requires=["env"], tags=["ci"])
+def tools(session: nox.Session) -> None:
+    """The tools' own tests."""
+    _run(session, "-m", "pytest", "tools/tests", "-q", "-p", "no:cacheprovider")
+
+
+@nox.session(venv_backend="none", requires=["env"], tags=["ci"], default=False)
+def coverage(session: nox.Session) -> None:
+    """Line coverage of each stage's dezero by the shared suite (fails under 95 %).
+
+    nox -s coverage            every stage
+    nox -s coverage -- 17 22   just these
+    """
+    steps = [int(a) for a in session.posargs] or registry.built_stages()
+    data = ROOT / ".nox" / "coverage"
+    data.mkdir(parents=True, exist_ok=True)
+    for step in steps:
+        served, folder = registry.resolve(step)
+        datafile = str(data / f"step{served:02d}")
+        env_vars = {"COVERAGE_FILE": datafile}
+        _run(session, "-m", "coverage", "run", f"--source={folder / 'dezero'}", "-m", "pytest",
+             "shared_tests", "--stage", str(step), "-q", "-p", "no:xdist",
+             "--no-capability-report", env=env_vars, silent=True)
+        _run(session, "-m", "coverage", "report", "--fail-under=95", "--show-missing",
+             env=env_vars)
+
+
+@nox.session(venv_backend="none", requires=["env"], default=False)
+def matrix(session: nox.Session) -> None:
+    """Capability x stage grid over every stage, stages run in parallel processes."""
+    _run(session, "-m", "tools", "matrix", *session.posargs)
+
+
+@nox.session(venv_backend="none", requires=["env"], default=False)
+def demo(session: nox.Session) -> None:
+    """Run a step's demo: nox -s demo -- 17 (default: the newest stage)."""
+    args = session.posargs or [str(registry.built_stages()[-1])]
+    _run(session, "-m", "tools", "demo", *args)
+
+
+@nox.session(venv_backend="none", requires=["env"], default=False)
+def diff(session: nox.Session) -> None:
+    """What a step changed: nox -s diff -- 16 17 (default: the two newest stages)."""
+    args = session.posargs or [str(n) for n in registry.built_stages()[-2:]]
+    _run(session, "-m", "tools", "diff", *args)
+
+
+@nox.session(venv_backend="none", requires=["env"], default=False)
+def grade(session: nox.Session) -> None:
+    """Grade your own code: nox -s grade -- 17 path/to/folder/with/dezero."""
+    if len(session.posargs) < 2:
+        session.error("usage: nox -s grade -- STEP PATH")
+    _run(session, "-m", "tools", "grade", *session.posargs)
