@@ -24,11 +24,11 @@ from shared_tests import adapter, capabilities
 from tools import registry
 
 STATUS_LABEL = {
-    "pass": "ok",
+    "pass": "present",
     "fail": "FAILED",
-    "arrives": "arrives later",
+    "arrives": "not yet",
     "fixed": "fixed",
-    "untested": "no test ran",
+    "untested": "NOT TESTED",
 }
 
 
@@ -208,18 +208,23 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     for row in rows:
         if row["status"] in ("arrives", "fixed"):
             continue
-        mark = "pin " if row["kind"] == "pin" else ""
-        tr.write_line(f"  {STATUS_LABEL[row['status']]:<8} {row['name']:<24} "
+        mark = "[pin] " if row["kind"] == "pin" else ""
+        tr.write_line(f"  {STATUS_LABEL[row['status']]:<11} {row['name']:<24} "
                       f"step {row['step']:>2}  {mark}{row['summary']}",
-                      red=row["status"] == "fail", green=row["status"] == "pass")
+                      red=row["status"] in ("fail", "untested"), green=row["status"] == "pass")
     later = [r for r in rows if r["status"] == "arrives"]
     if later:
-        tr.write_line("  not yet: " + ", ".join(
-            f"{r['name']} (arrives in step {r['step']})" for r in later[:6])
-            + (f", and {len(later) - 6} more" if len(later) > 6 else ""))
+        following = min(r["step"] for r in later)
+        for row in later:
+            if row["step"] == following:
+                tr.write_line(f"  {'-':<11} {row['name']:<24} arrives in step {row['step']}")
+        rest = [r for r in later if r["step"] != following]
+        if rest:
+            tr.write_line(f"  ({len(rest)} more capabilities arrive after step {following})")
     fixed = [r for r in rows if r["status"] == "fixed"]
     if fixed:
-        tr.write_line("  limitations already fixed: " + ", ".join(r["name"] for r in fixed))
+        tr.write_line("  limitations fixed by now: " + ", ".join(
+            f"{r['name']} (step {r['until'] + 1})" for r in fixed))
 
 
 def pytest_sessionfinish(session, exitstatus):

@@ -14,6 +14,7 @@ import tomllib
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 STAGES_DIR = ROOT / "stages"
 MANIFEST = STAGES_DIR / "manifest.toml"
+LOCK_NAME = "stages.lock"
 
 
 class UnknownStageError(ValueError):
@@ -46,6 +47,11 @@ def load_manifest() -> dict[int, Step]:
 
 def stage_dir(number: int) -> pathlib.Path:
     return STAGES_DIR / f"step{number:02d}"
+
+
+def lock_path() -> pathlib.Path:
+    """The lock file: content hashes of every frozen stage (written by `tools freeze`)."""
+    return STAGES_DIR / LOCK_NAME
 
 
 def built_stages() -> list[int]:
