@@ -14,6 +14,8 @@ book calls things:
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 
 dz = None  # the dezero under test
@@ -110,9 +112,9 @@ def outputs_of(f) -> list:
     """A function's outputs, dereferencing the weak references of step 17 on."""
     if STEP < 11:
         return [f.output]
-    if STEP >= 17:
-        return [ref() for ref in f.outputs]
-    return list(f.outputs)
+    # Dereference by type, not by step: code graded as step 17 may still hold them strongly,
+    # and that must fail the weakref tests only, not every test that looks at outputs.
+    return [o() if isinstance(o, weakref.ref) else o for o in f.outputs]
 
 
 def scale_class(c: float):

@@ -180,6 +180,13 @@ def test_backward_seeds_ones_like_the_output():
 
 
 @cap("seed-grad")
+def test_backward_on_an_input_gives_one():
+    x = A.var([1.0, 2.0])
+    x.backward()
+    assert A.grad(x) == pytest.approx([1.0, 1.0])
+
+
+@cap("seed-grad")
 def test_seed_keeps_the_output_dtype():
     x = A.dz.Variable(np.array([1.0, 2.0], dtype=np.float32))
     y = A.square(x)
