@@ -150,3 +150,9 @@ def grade(session: nox.Session) -> None:
     if len(session.posargs) < 2:
         session.error("usage: nox -s grade -- STEP PATH")
     _run(session, "-m", "tools", "grade", *session.posargs)
+
+
+@nox.session(venv_backend="none", requires=["env"], tags=["ci"], default=False)
+def mutants(session: nox.Session) -> None:
+    """Deliberately broken stages (tools/mutants.toml) must each fail the suite."""
+    _run(session, "-m", "tools", "mutants")

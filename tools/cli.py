@@ -1141,6 +1141,12 @@ def cmd_demo(args) -> int:
 # The argument parser
 
 
+def cmd_mutants(args) -> int:
+    from tools import mutants  # only this command needs it
+
+    return mutants.cmd_mutants(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m tools", description="Work with the frozen DeZero stages.",
@@ -1194,6 +1200,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command("demo", cmd_demo, "run a stage's demo.py (extra arguments pass through)")
     sub.add_argument("step", type=int, metavar="N")
     sub.add_argument("--out", metavar="DIR", help="output folder (default out/stepNN)")
+
+    command("mutants", cmd_mutants, "check that deliberately broken stages fail the suite")
 
     sub = command("grade", cmd_grade, "grade a dezero of your own as step N")
     sub.add_argument("step", type=int, metavar="N")

@@ -1,0 +1,99 @@
+"""Mutation check: deliberately broken copies of stages must fail the shared suite.
+
+Each mutant in tools/mutants.toml names a stage, one textual change and the capability the
+suite must report as failed. A surviving mutant is a blind spot in the suite.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import dataclasses
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import tomllib
+from pathlib import Path
+
+from tools import registry
+
+MUTANTS = Path(__file__).with_name("mutants.toml")
+
+
+@dataclasses.dataclass(frozen=True)
+class Mutant:
+    name: str
+    stage: int
+    file: str
+    old: str
+    new: str
+    expect: str
+
+
+@dataclasses.dataclass
+class Outcome:
+    mutant: Mutant
+    killed: bool
+    detail: str
+
+
+def load(path: Path = MUTANTS) -> list[Mutant]:
+    with path.open("rb") as f:
+        return [Mutant(**entry) for entry in tomllib.load(f)["mutant"]]
+
+
+def make_copy(mutant: Mutant, workdir: Path) -> Path:
+    """Copy the stage into workdir and apply the mutation; the text must occur exactly once."""
+    source = registry.stage_dir(mutant.stage)
+    target = workdir / "impl"
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    path = target / mutant.file
+    text = path.read_text(encoding="utf-8")
+    count = text.count(mutant.old)
+    if count != 1:
+        raise ValueError(
+            f"mutant {mutant.name!r}: {mutant.old!r} occurs {count} times in "
+            f"stages/step{mutant.stage:02d}/{mutant.file}, expected exactly once"
+        )
+    path.write_text(text.replace(mutant.old, mutant.new), encoding="utf-8")
+    return target
+
+
+def run(mutant: Mutant) -> Outcome:
+    with tempfile.TemporaryDirectory(prefix="mutant-") as tmp:
+        workdir = Path(tmp)
+        try:
+            impl = make_copy(mutant, workdir)
+        except ValueError as err:
+            return Outcome(mutant, False, str(err))
+        report_path = workdir / "report.json"
+        command = [sys.executable, "-m", "pytest", "shared_tests", "--stage", str(mutant.stage),
+                   "--impl", str(impl), "-q", "-p", "no:cacheprovider", "-p", "no:xdist",
+                   "--capability-json", str(report_path), "--no-capability-report"]
+        env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+        proc = subprocess.run(command, cwd=registry.ROOT, capture_output=True, text=True,
+                              env=env, timeout=600)
+        if not report_path.is_file():
+            return Outcome(mutant, False, "the suite wrote no report:\n" + proc.stdout[-2000:])
+        report = json.loads(report_path.read_text(encoding="utf-8"))
+    failed = [c["name"] for c in report["capabilities"] if c["status"] == "fail"]
+    if mutant.expect in failed:
+        return Outcome(mutant, True, f"killed: {mutant.expect} failed")
+    if failed:
+        return Outcome(mutant, False, f"failed {', '.join(failed)} but not {mutant.expect}")
+    return Outcome(mutant, False, "survived: every capability passed")
+
+
+def cmd_mutants(args) -> int:
+    mutants = load()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        outcomes = list(pool.map(run, mutants))
+    for outcome in outcomes:
+        mark = "killed  " if outcome.killed else "SURVIVED"
+        print(f"{mark} step {outcome.mutant.stage:>2}  {outcome.mutant.name}: {outcome.detail}")
+    survivors = [o for o in outcomes if not o.killed]
+    print(f"{len(outcomes) - len(survivors)} killed, {len(survivors)} survived "
+          f"(of {len(outcomes)} mutants in {MUTANTS.name})")
+    return 1 if survivors else 0
