@@ -55,7 +55,7 @@ def gradcheck(fn, *values, atol=1e-6, rtol=1e-4, eps=1e-6, seed=0):
     weights = np.random.default_rng(seed).uniform(0.5, 1.5, size=np.shape(A.data(out)))
     analytical = backprop_grads(fn, arrays, weights)
     numerical = numerical_grads(fn, arrays, weights, eps=eps)
-    for i, (a, n) in enumerate(zip(analytical, numerical)):
+    for i, (a, n) in enumerate(zip(analytical, numerical, strict=True)):
         if a is None:
             raise GradcheckError(f"input {i}: backprop left its gradient as None")
         a = np.broadcast_to(a, n.shape)
