@@ -233,18 +233,30 @@ def cmd_show(args) -> int:
 
 @dataclasses.dataclass
 class FileDiff:
-    """One file that differs between two stages; old/new are None where the file is absent."""
+    """One file that differs between two stages; old/new are None where the file is absent.
+
+    `source` is set when a new file is shown against another file of stage A that it was
+    made from (step 23's core_simple.py from the old __init__.py, step 32's core.py from
+    core_simple.py), as git's copy and rename detection does.
+    """
 
     path: str
     old: list[str] | None
     new: list[str] | None
     unified: list[str]
+    source: str | None = None
 
     @property
     def status(self) -> str:
+        if self.source is not None:
+            return f"made from {self.source}"
         if self.old is None:
             return "added"
         return "removed" if self.new is None else "changed"
+
+    @property
+    def label(self) -> str:
+        return self.path if self.source is None else f"{self.path} (from {self.source})"
 
     @property
     def insertions(self) -> int:
@@ -261,28 +273,57 @@ def _read_lines(path: Path | None) -> list[str] | None:
     return path.read_text(encoding="utf-8", errors="replace").splitlines()
 
 
+# How alike two files must be (difflib's ratio) for one to count as made from the other.
+SIMILAR = 0.5
+
+
+def _similarity(a: list[str] | None, b: list[str] | None) -> float:
+    if not a or not b:
+        return 0.0
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def find_sources(old: dict[str, list[str]], new: dict[str, list[str]]) -> dict[str, str]:
+    """For each file new in B, the file of A it was made from, if any is similar enough."""
+    sources = {}
+    for rel in sorted(new.keys() - old.keys()):
+        scored = [(_similarity(old[src], new[rel]), src) for src in sorted(old)]
+        best = max(scored, default=(0.0, None))
+        if best[0] >= SIMILAR:
+            sources[rel] = best[1]
+    return sources
+
+
 def diff_stages(stage_a: int, stage_b: int, only_package: bool = False) -> list[FileDiff]:
     """The files of `dezero/` (and demo.py) that differ from stage A to stage B."""
     def wanted(folder):
-        return {rel: path for rel, path in stage_files(folder).items()
+        return {rel: _read_lines(path) for rel, path in stage_files(folder).items()
                 if rel.startswith("dezero/") or (rel == "demo.py" and not only_package)}
 
     name_a, name_b = f"step{stage_a:02d}", f"step{stage_b:02d}"
     files_a = wanted(registry.stage_dir(stage_a))
     files_b = wanted(registry.stage_dir(stage_b))
+    sources = find_sources(files_a, files_b)
+    # A file of A that a new file was made from, and that B rewrote beyond recognition
+    # (step 23's __init__.py), is shown as rewritten: its old text lives on in the copy.
+    rewritten = {src for src in sources.values()
+                 if src in files_b and _similarity(files_a[src], files_b[src]) < SIMILAR}
     diffs = []
     # The package first, the demo last: the diff should read like the book's step.
     for rel in sorted(files_a.keys() | files_b.keys(), key=lambda rel: (rel == "demo.py", rel)):
-        old, new = _read_lines(files_a.get(rel)), _read_lines(files_b.get(rel))
+        source = sources.get(rel)
+        from_rel = source if source is not None else rel
+        old = None if rel in rewritten else files_a.get(from_rel)
+        new = files_b.get(rel)
         if old == new:
             continue
         unified = list(difflib.unified_diff(
             old or [], new or [],
-            fromfile=f"{name_a}/{rel}" if old is not None else "/dev/null",
+            fromfile=f"{name_a}/{from_rel}" if old is not None else "/dev/null",
             tofile=f"{name_b}/{rel}" if new is not None else "/dev/null",
             lineterm="",
         ))
-        diffs.append(FileDiff(rel, old, new, unified))
+        diffs.append(FileDiff(rel, old, new, unified, source))
     return diffs
 
 
@@ -307,7 +348,7 @@ def render_stat(diffs: list[FileDiff], paint: Painter, bar_width: int = 50) -> s
     """A diffstat in git's form: ` path | 12 ++++----` and a totals line."""
     if not diffs:
         return " 0 files changed\n"
-    name_width = max(len(d.path) for d in diffs)
+    name_width = max(len(d.label) for d in diffs)
     most = max(d.insertions + d.deletions for d in diffs)
     count_width = len(str(most))
     scale = min(1.0, bar_width / most) if most else 1.0
@@ -318,7 +359,7 @@ def render_stat(diffs: list[FileDiff], paint: Painter, bar_width: int = 50) -> s
         n_plus = max(1, round(plus * scale)) if plus else 0
         n_minus = max(1, round(minus * scale)) if minus else 0
         bar = paint("+" * n_plus, "green") + paint("-" * n_minus, "red")
-        lines.append(f" {d.path:<{name_width}} | {plus + minus:>{count_width}} {bar}".rstrip())
+        lines.append(f" {d.label:<{name_width}} | {plus + minus:>{count_width}} {bar}".rstrip())
     insertions = sum(d.insertions for d in diffs)
     deletions = sum(d.deletions for d in diffs)
     total = f" {plural(len(diffs), 'file')} changed"
@@ -362,7 +403,7 @@ def render_diff_html(diffs: list[FileDiff], stage_a: int, stage_b: int) -> str:
         parts.append(f"<h2>{html.escape(d.path)} ({d.status}, {counts})</h2>")
         parts.append(differ.make_table(
             d.old or [], d.new or [],
-            fromdesc=f"{name_a}/{d.path}" if d.old is not None else "(absent)",
+            fromdesc=f"{name_a}/{d.source or d.path}" if d.old is not None else "(absent)",
             todesc=f"{name_b}/{d.path}" if d.new is not None else "(absent)",
             context=True, numlines=3,
         ))

@@ -153,3 +153,26 @@ def test_suite_command_follows_the_plugin_contract(tmp_path):
     with_impl = cli.suite_command(17, tmp_path / "r.json", impl=tmp_path)
     assert with_impl[6:8] == ["--impl", str(tmp_path)]
     assert "no:xdist" not in with_impl
+
+
+def test_diff_shows_a_new_module_against_the_file_it_was_made_from(repo, capsys):
+    # Like step 23: the framework moves from __init__.py into core_simple.py (one line
+    # changes) and __init__.py is rewritten as a short list of imports.
+    package = registry.stage_dir(2) / "dezero"
+    body = (package / "__init__.py").read_text()
+    (package / "core_simple.py").write_text(body.replace("__step__ = 2", "SIMPLE = True"))
+    (package / "__init__.py").write_text("from dezero.core_simple import *  # noqa\n")
+    assert cli.main(["diff", "1", "2", "--only-package"]) == 0
+    out = capsys.readouterr().out
+    assert "--- step01/dezero/__init__.py\n+++ step02/dezero/core_simple.py" in out
+    assert "+SIMPLE = True" in out
+    # The rewritten __init__.py is shown as new, not as a deletion of the whole framework.
+    assert "--- /dev/null\n+++ step02/dezero/__init__.py" in out
+    assert cli.main(["diff", "1", "2", "--only-package", "--stat"]) == 0
+    assert "dezero/core_simple.py (from dezero/__init__.py)" in capsys.readouterr().out
+
+
+def test_diff_keeps_an_unrelated_new_file_as_added(repo, capsys):
+    (registry.stage_dir(2) / "dezero" / "utils.py").write_text("def f():\n    pass\n")
+    assert cli.main(["diff", "1", "2", "--only-package"]) == 0
+    assert "--- /dev/null\n+++ step02/dezero/utils.py" in capsys.readouterr().out
