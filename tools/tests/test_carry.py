@@ -88,3 +88,38 @@ def test_carry_hints_at_paths_when_no_stage_takes_the_patch(git_repo, capsys):
     patch.write_text(text.replace("b/dezero/", "b/stages/step02/dezero/"))
     assert cli.main(["carry", "2", str(patch)]) == 1
     assert "relative to a stage folder" in capsys.readouterr().err
+
+
+def test_carry_follows_code_that_moved_to_other_modules(git_repo, capsys):
+    # As in step 23 and 32: stage 4 moved the framework into core_simple.py, and stage 6
+    # also copied it into core.py; both copies have the defect and both get the fix.
+    assert cli.main(["freeze"]) == 0
+    body = init_path(4).read_text()
+    for step, modules in ((4, ["core_simple.py"]), (6, ["core_simple.py", "core.py"])):
+        package = registry.stage_dir(step) / "dezero"
+        for module in modules:
+            (package / module).write_text(body)
+        (package / "__init__.py").write_text("from dezero.core_simple import *  # noqa\n")
+    patch = fix_by_hand(2, git_repo)
+    capsys.readouterr()
+    assert cli.main(["carry", "2", str(patch)]) == 0
+    out = capsys.readouterr().out
+    for step in (3, 4, 6):
+        assert f"step{step:02d}: patched" in out
+    assert FIXED in init_path(3).read_text()
+    for step, module in ((4, "core_simple.py"), (6, "core_simple.py"), (6, "core.py")):
+        text = (registry.stage_dir(step) / "dezero" / module).read_text()
+        assert FIXED in text and DEFECT not in text
+    assert "noqa" in init_path(6).read_text()  # the module the patch named stays as it was
+
+
+def test_split_patch_cuts_plain_and_git_diffs_per_file():
+    plain = ("--- a/dezero/__init__.py\n+++ b/dezero/__init__.py\n@@ -1 +1 @@\n-x\n+y\n"
+             "--- a/demo.py\n+++ b/demo.py\n@@ -1 +1 @@\n-p\n+q\n")
+    assert [p.path for p in cli.split_patch(plain)] == ["dezero/__init__.py", "demo.py"]
+    git = ("diff --git a/dezero/core.py b/dezero/core.py\nindex 1..2 100644\n"
+           "--- a/dezero/core.py\n+++ b/dezero/core.py\n@@ -1 +1 @@\n-x\n+y\n" + plain)
+    pieces = cli.split_patch(git)
+    assert [p.path for p in pieces] == ["dezero/core.py", "dezero/__init__.py", "demo.py"]
+    retargeted = pieces[1].retarget("dezero/core_simple.py")
+    assert retargeted.startswith("--- a/dezero/core_simple.py\n+++ b/dezero/core_simple.py")
