@@ -165,10 +165,17 @@ class Variable:
                     y().grad = None  # y is a weak reference
 
 
-def as_array(x):
-    """Return x as an ndarray: numpy scalars become 0-d arrays."""
+def as_array(x, *, like=None):
+    """Return x as an ndarray: numpy scalars become 0-d arrays.
+
+    like: the Variable that x is about to meet in an operator. The number
+    then takes the dtype numpy would give it next to like's data, so float32
+    data stays float32; a bare np.array(2) is int64, and NumPy 2 would let
+    it promote float32 data to float64.
+    """
     if np.isscalar(x):
-        return np.array(x)
+        dtype = None if like is None else np.result_type(like.data, x)
+        return np.array(x, dtype=dtype)
     return x
 
 
@@ -333,13 +340,13 @@ def add(x0, x1):
     """y = x0 + x1, without having to create an Add first."""
     # x0 is the Variable whose operator was called; x1 may be an int or a
     # float, which as_array turns into an ndarray for as_variable to box.
-    x1 = as_array(x1)
+    x1 = as_array(x1, like=x0)
     return Add()(x0, x1)
 
 
 def mul(x0, x1):
     """y = x0 * x1, without having to create a Mul first."""
-    x1 = as_array(x1)
+    x1 = as_array(x1, like=x0)
     return Mul()(x0, x1)
 
 
@@ -350,27 +357,27 @@ def neg(x):
 
 def sub(x0, x1):
     """y = x0 - x1"""
-    x1 = as_array(x1)
+    x1 = as_array(x1, like=x0)
     return Sub()(x0, x1)
 
 
 def rsub(x0, x1):
     """y = x1 - x0: for 2.0 - x, where Python calls x.__rsub__(2.0)."""
     # Subtraction does not commute, so put the operands back in order.
-    x1 = as_array(x1)
+    x1 = as_array(x1, like=x0)
     return Sub()(x1, x0)
 
 
 def div(x0, x1):
     """y = x0 / x1"""
-    x1 = as_array(x1)
+    x1 = as_array(x1, like=x0)
     return Div()(x0, x1)
 
 
 def rdiv(x0, x1):
     """y = x1 / x0: for 3.0 / x, where Python calls x.__rtruediv__(3.0)."""
     # Division does not commute, so put the operands back in order.
-    x1 = as_array(x1)
+    x1 = as_array(x1, like=x0)
     return Div()(x1, x0)
 
 
