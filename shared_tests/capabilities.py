@@ -84,6 +84,24 @@ CAPABILITIES: tuple[Capability, ...] = (
     _feature("mixed-operands", 21, "ndarray, int and float operands on either side"),
     _pin("no-negation", 1, 21, "no -x, x - y, x / y or x ** c"),
     _feature("more-operators", 22, "Neg, Sub, Div, Pow with reflected forms"),
+    _feature("package-layout", 23, "dezero is a package; core_simple; from dezero import"),
+    _feature("setup-variable", 23, "setup_variable() installs the operators on Variable"),
+    _pin("simple-core", 23, 31, "is_simple_core is True: dezero runs on core_simple"),
+    _feature("complex-functions", 24, "sphere, matyas, Goldstein-Price gradients"),
+    _feature("dot-graph", 26, "get_dot_graph: one DOT node per variable and function"),
+    _feature("dot-render", 26, "plot_dot_graph draws with dot, else names graphviz"),
+    # Stage 3: higher-order derivatives
+    _feature("sin", 27, "Sin, sin; my_sin as a Taylor series at pi/4"),
+    _feature("rosenbrock", 28, "Rosenbrock gradient at (0, 2); gradient descent"),
+    _feature("newton-by-hand", 29, "Newton's method with f'' by hand: the book's iterates"),
+    _pin("grad-is-array", 6, 31, "x.grad is an ndarray: no graph, no create_graph"),
+    _feature("full-core", 32, "dezero.core (is_simple_core False); core_simple stays"),
+    _feature("higher-order", 32, "x.grad is a Variable; backward(create_graph=True)"),
+    _feature("second-derivatives", 32, "every op passes a numerical second-derivative check"),
+    _feature("newton-auto", 33, "Newton's method with f'' by backprop: same iterates"),
+    _feature("sin-cos-functions", 34, "dezero.functions: sin, cos and their n-th derivatives"),
+    _feature("tanh", 35, "tanh and its n-th derivatives to n = 6"),
+    _feature("double-backprop", 36, "z = gx ** 3 + y differentiated again: 100 at x = 2"),
 )
 
 _BY_NAME = {cap.name: cap for cap in CAPABILITIES}

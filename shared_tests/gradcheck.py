@@ -1,9 +1,13 @@
-"""An independent gradient checker, in the spirit of torch.autograd.gradcheck.
+"""Independent gradient checkers, in the spirit of torch.autograd.gradcheck/gradgradcheck.
 
 It never uses the stage's own numerical_diff or gradient_check: the numerical gradient is
 computed here, in float64 numpy, by central differences on every element of every input.
 The function is checked through a random projection L = sum(w * f(x)), so every element of
 the output contributes; the stage's backprop gets seeded with w.
+
+gradgradcheck (step 32 on) does the same one order up: the gradient of the backprop first
+gradient, by double backprop (create_graph=True), against central differences of that first
+gradient.
 """
 
 from __future__ import annotations
@@ -68,4 +72,80 @@ def gradcheck(fn, *values, atol=1e-6, rtol=1e-4, eps=1e-6, seed=0):
                 f"  numerical (central differences, eps={eps}): {n[worst]!r}\n"
                 f"  {int(bad.sum())} of {n.size} elements outside atol={atol}, rtol={rtol}"
             )
+    return True
+
+
+class GradgradcheckError(AssertionError):
+    pass
+
+
+def _backprop_second(fn, arrays, weights, directions):
+    """d/dx_j sum_i <v_i, g_i(x)>, where g_i = d<w, fn(x)>/dx_i, by double backprop.
+
+    The first backward runs with create_graph=True so each g_i is a Variable with a graph;
+    backpropagating g_i seeded with v_i then adds H v into the inputs' gradients (they
+    accumulate over the i, as gradients of a variable used twice do).
+    """
+    xs = [A.var(a) for a in arrays]
+    y = fn(*xs)
+    A.seed(y, weights)
+    y.backward(create_graph=True)
+    firsts = [x.grad for x in xs]
+    for x in xs:
+        A.cleargrad(x)
+    for g, v in zip(firsts, directions, strict=True):
+        if g is None:
+            raise GradgradcheckError("backprop left a first gradient as None")
+        if not A.is_variable(g):
+            raise GradgradcheckError(
+                f"the first gradient is a {type(g).__name__}, not a Variable: "
+                "no graph to differentiate again")
+        A.seed(g, np.broadcast_to(v, g.shape))
+        g.backward()
+    # An input whose first gradient does not depend on it gets no second gradient: zero.
+    return [np.zeros_like(a) if x.grad is None else A.grad(x)
+            for x, a in zip(xs, arrays, strict=True)]
+
+
+def gradgradcheck(fn, *values, atol=1e-5, rtol=1e-4, eps=1e-6, seed=0):
+    """Check second derivatives: double backprop against differences of the first gradient.
+
+    With random weights w (on the output) and v_i (on each input's gradient), the analytical
+    side is the gradient of sum_i <v_i, g_i(x)> by backprop through the gradients themselves;
+    the numerical side is that same scalar, computed from the backprop first gradient (no
+    create_graph), differentiated by central differences on every element of every input.
+    """
+    arrays = [A.array(v) for v in values]
+    out = fn(*[A.var(a) for a in arrays])
+    rng = np.random.default_rng(seed)
+    weights = rng.uniform(0.5, 1.5, size=np.shape(A.data(out)))
+    directions = [rng.uniform(0.5, 1.5, size=a.shape) for a in arrays]
+
+    def first_grad_objective(values):
+        grads = backprop_grads(fn, values, weights)
+        return float(sum(np.sum(v * (0.0 if g is None else g))
+                         for v, g in zip(directions, grads, strict=True)))
+
+    analytical = _backprop_second(fn, arrays, weights, directions)
+    for j, (base, a) in enumerate(zip(arrays, analytical, strict=True)):
+        numerical = np.zeros_like(base)
+        for idx in np.ndindex(base.shape):
+            plus = [x.copy() for x in arrays]
+            minus = [x.copy() for x in arrays]
+            plus[j][idx] += eps
+            minus[j][idx] -= eps
+            numerical[idx] = (first_grad_objective(plus)
+                              - first_grad_objective(minus)) / (2 * eps)
+        a = np.broadcast_to(a, numerical.shape)
+        bad = ~np.isclose(a, numerical, atol=atol, rtol=rtol)
+        if bad.any():
+            worst = np.unravel_index(np.argmax(np.abs(a - numerical) * bad), numerical.shape)
+            raise GradgradcheckError(
+                f"second-derivative mismatch for input {j} (shape {numerical.shape}) at "
+                f"index {worst}:\n"
+                f"  analytical (double backprop): {a[worst]!r}\n"
+                f"  numerical (central differences of the first gradient, eps={eps}): "
+                f"{numerical[worst]!r}\n"
+                f"  {int(bad.sum())} of {numerical.size} elements outside atol={atol}, "
+                f"rtol={rtol}")
     return True

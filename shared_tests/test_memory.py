@@ -141,12 +141,12 @@ def test_no_grad_builds_no_graph():
 
 @cap("no-grad")
 def test_using_config_restores_the_setting_even_on_error():
-    assert A.dz.Config.enable_backprop is True
+    assert A.fn("Config").enable_backprop is True
     with pytest.raises(ZeroDivisionError):
         with A.dz.using_config("enable_backprop", False):
-            assert A.dz.Config.enable_backprop is False
+            assert A.fn("Config").enable_backprop is False
             1 / 0
-    assert A.dz.Config.enable_backprop is True
+    assert A.fn("Config").enable_backprop is True
 
 
 @cap("no-grad")
