@@ -21,12 +21,8 @@ class GradcheckError(AssertionError):
     pass
 
 
-def numerical_grads(fn, arrays, weights, eps=1e-6):
-    """d sum(w * fn(*arrays)) / d arrays, by central differences, one element at a time."""
-    def objective(values):
-        out = fn(*[A.var(v) for v in values])
-        return float(np.sum(weights * A.data(out)))
-
+def central_differences(objective, arrays, eps):
+    """d objective / d arrays, by central differences, one element of one input at a time."""
     grads = []
     for i, base in enumerate(arrays):
         g = np.zeros_like(base)
@@ -38,6 +34,32 @@ def numerical_grads(fn, arrays, weights, eps=1e-6):
             g[idx] = (objective(plus) - objective(minus)) / (2 * eps)
         grads.append(g)
     return grads
+
+
+def numerical_grads(fn, arrays, weights, eps=1e-6):
+    """d sum(w * fn(*arrays)) / d arrays, by central differences."""
+    def objective(values):
+        out = fn(*[A.var(v) for v in values])
+        return float(np.sum(weights * A.data(out)))
+
+    return central_differences(objective, arrays, eps)
+
+
+def compare(analytical, numerical, *, what, how, eps, atol, rtol, error=AssertionError):
+    """Raise `error` naming the input and element with the worst mismatch, if any."""
+    for i, (a, n) in enumerate(zip(analytical, numerical, strict=True)):
+        if a is None:
+            raise error(f"input {i}: backprop left its gradient as None")
+        a = np.broadcast_to(a, n.shape)
+        bad = ~np.isclose(a, n, atol=atol, rtol=rtol)
+        if bad.any():
+            worst = np.unravel_index(np.argmax(np.abs(a - n) * bad), n.shape)
+            raise error(
+                f"{what} mismatch for input {i} (shape {n.shape}) at index {worst}:\n"
+                f"  analytical ({how[0]}): {a[worst]!r}\n"
+                f"  numerical ({how[1]}, eps={eps}): {n[worst]!r}\n"
+                f"  {int(bad.sum())} of {n.size} elements outside atol={atol}, rtol={rtol}"
+            )
 
 
 def backprop_grads(fn, arrays, weights):
@@ -59,19 +81,9 @@ def gradcheck(fn, *values, atol=1e-6, rtol=1e-4, eps=1e-6, seed=0):
     weights = np.random.default_rng(seed).uniform(0.5, 1.5, size=np.shape(A.data(out)))
     analytical = backprop_grads(fn, arrays, weights)
     numerical = numerical_grads(fn, arrays, weights, eps=eps)
-    for i, (a, n) in enumerate(zip(analytical, numerical, strict=True)):
-        if a is None:
-            raise GradcheckError(f"input {i}: backprop left its gradient as None")
-        a = np.broadcast_to(a, n.shape)
-        bad = ~np.isclose(a, n, atol=atol, rtol=rtol)
-        if bad.any():
-            worst = np.unravel_index(np.argmax(np.abs(a - n) * bad), n.shape)
-            raise GradcheckError(
-                f"gradient mismatch for input {i} (shape {n.shape}) at index {worst}:\n"
-                f"  analytical (backprop): {a[worst]!r}\n"
-                f"  numerical (central differences, eps={eps}): {n[worst]!r}\n"
-                f"  {int(bad.sum())} of {n.size} elements outside atol={atol}, rtol={rtol}"
-            )
+    compare(analytical, numerical, what="gradient",
+            how=("backprop", "central differences"), eps=eps, atol=atol, rtol=rtol,
+            error=GradcheckError)
     return True
 
 
@@ -127,25 +139,8 @@ def gradgradcheck(fn, *values, atol=1e-5, rtol=1e-4, eps=1e-6, seed=0):
                          for v, g in zip(directions, grads, strict=True)))
 
     analytical = _backprop_second(fn, arrays, weights, directions)
-    for j, (base, a) in enumerate(zip(arrays, analytical, strict=True)):
-        numerical = np.zeros_like(base)
-        for idx in np.ndindex(base.shape):
-            plus = [x.copy() for x in arrays]
-            minus = [x.copy() for x in arrays]
-            plus[j][idx] += eps
-            minus[j][idx] -= eps
-            numerical[idx] = (first_grad_objective(plus)
-                              - first_grad_objective(minus)) / (2 * eps)
-        a = np.broadcast_to(a, numerical.shape)
-        bad = ~np.isclose(a, numerical, atol=atol, rtol=rtol)
-        if bad.any():
-            worst = np.unravel_index(np.argmax(np.abs(a - numerical) * bad), numerical.shape)
-            raise GradgradcheckError(
-                f"second-derivative mismatch for input {j} (shape {numerical.shape}) at "
-                f"index {worst}:\n"
-                f"  analytical (double backprop): {a[worst]!r}\n"
-                f"  numerical (central differences of the first gradient, eps={eps}): "
-                f"{numerical[worst]!r}\n"
-                f"  {int(bad.sum())} of {numerical.size} elements outside atol={atol}, "
-                f"rtol={rtol}")
+    numerical = central_differences(first_grad_objective, arrays, eps)
+    compare(analytical, numerical, what="second-derivative",
+            how=("double backprop", "central differences of the first gradient"),
+            eps=eps, atol=atol, rtol=rtol, error=GradgradcheckError)
     return True

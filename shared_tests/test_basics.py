@@ -260,3 +260,18 @@ def test_gradient_check_leaves_the_input_unchanged():
     x = A.var(values)
     check(A.square, x)
     np.testing.assert_array_equal(x.data, values)
+
+
+@cap("auto-backward")
+def test_the_suites_gradcheck_reports_a_wrong_backward_like_torch():
+    # The checker the whole suite relies on must itself catch a wrong derivative and say
+    # where: which input, which element, both values and the tolerances.
+    from shared_tests.gradcheck import GradcheckError
+
+    broken = _broken_square()
+    with pytest.raises(GradcheckError) as info:
+        gradcheck(lambda x: A.call(broken, x), np.array([0.5, -1.0, 2.0]))
+    report = str(info.value)
+    assert "gradient mismatch for input 0 (shape (3,))" in report
+    assert "analytical (backprop)" in report and "numerical (central differences" in report
+    assert "3 of 3 elements outside atol=1e-06, rtol=0.0001" in report
