@@ -95,7 +95,9 @@ def pytest_configure(config):
     step, stage, folder = _select(config)
     dezero = _import_dezero(folder)
     adapter.bind(dezero, step)
-    config.stash[_STATE] = _State(step, stage, folder, dezero)
+    state = _State(step, stage, folder, dezero)
+    config.stash[_STATE] = state
+    config.pluginmanager.register(_Recorder(state), "dezero-stages-recorder")
 
 
 class _State:
@@ -140,34 +142,33 @@ def pytest_collection_modifyitems(config, items):
         )
 
 
-def pytest_runtest_logreport(report):
-    # Runs in the controller for xdist too: the reports carry user_properties.
-    names = [value for key, value in report.user_properties if key == "capability"]
-    if not names:
-        return
-    state = _current_state
-    if state is None:
-        return
-    name = names[0]
-    if report.when == "call" or report.outcome != "passed":
-        outcome = report.outcome
-        if report.when != "call" and outcome == "failed":
-            outcome = "failed"  # an error in setup/teardown fails the capability
-        state.counts[name][outcome] += 1
-        if outcome == "failed":
-            message = report.longrepr.reprcrash.message if hasattr(
-                report.longrepr, "reprcrash") and report.longrepr.reprcrash else str(
-                report.longrepr).splitlines()[-1]
-            state.failures[name].append({"test": report.nodeid, "message": message})
+class _Recorder:
+    """Counts test outcomes per capability (registered as a plugin by pytest_configure).
+
+    Under xdist the reports reach the controller's hooks too, with their user_properties.
+    """
+
+    def __init__(self, state: _State):
+        self.state = state
+
+    def pytest_runtest_logreport(self, report):
+        names = [value for key, value in report.user_properties if key == "capability"]
+        # Count each test once: its call, or the setup/teardown that skipped or broke it.
+        if not names or (report.when != "call" and report.outcome == "passed"):
+            return
+        name = names[0]
+        self.state.counts[name][report.outcome] += 1
+        if report.outcome == "failed":
+            self.state.failures[name].append(
+                {"test": report.nodeid, "message": _crash_message(report)})
 
 
-_current_state: _State | None = None
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_sessionstart(session):
-    global _current_state
-    _current_state = session.config.stash[_STATE]
+def _crash_message(report) -> str:
+    crash = getattr(report.longrepr, "reprcrash", None)
+    if crash is not None:
+        return crash.message
+    lines = str(report.longrepr).strip().splitlines()
+    return lines[-1] if lines else "failed"
 
 
 def _summarise(state: _State) -> list[dict]:
