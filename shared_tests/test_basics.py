@@ -132,6 +132,15 @@ def test_backward_walks_the_graph_by_itself():
 
 
 @cap("auto-backward")
+def test_backward_from_an_input_stops_at_once():
+    # A variable no function made has nothing behind it: backward must not fail on it.
+    x = A.var(2.0)
+    A.backward(x)
+    assert A.grad(x) == 1.0
+    assert x.creator is None
+
+
+@cap("auto-backward")
 @given(floats)
 def test_square_and_exp_gradients(value):
     x = A.var(value)
