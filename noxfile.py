@@ -23,7 +23,7 @@ import nox
 
 ROOT = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
-from tools import registry  # noqa: E402  (the registry is standard library only)
+from dezero_stages import registry, suite  # noqa: E402  (standard library only)
 
 nox.options.reuse_venv = "yes"
 nox.options.error_on_missing_interpreters = True
@@ -70,8 +70,8 @@ def _stage_session(step: int):
     def session_func(session: nox.Session) -> None:
         if served != step:
             session.log(f"step {step} has no code; verifying stage {served}, graded as step {step}")
-        _run(session, "-m", "pytest", "shared_tests", "--stage", str(step),
-             "-n", "auto", "-q", *session.posargs)
+        session.run(*suite.pytest_command(step, workers="auto", python=_python(),
+                                          extra=tuple(session.posargs)), external=True)
 
     session_func.__doc__ = f"Step {step}: {title}{note}."
     return session_func
@@ -117,9 +117,9 @@ def coverage(session: nox.Session) -> None:
         served, folder = registry.resolve(step)
         datafile = str(data / f"step{served:02d}")
         env_vars = {"COVERAGE_FILE": datafile}
-        _run(session, "-m", "coverage", "run", f"--source={folder / 'dezero'}", "-m", "pytest",
-             "shared_tests", "--stage", str(step), "-q", "-p", "no:xdist",
-             "--no-capability-report", env=env_vars, silent=True)
+        pytest = suite.pytest_command(step, capability_report=False)[1:]  # after "python"
+        _run(session, "-m", "coverage", "run", f"--source={folder / 'dezero'}", *pytest,
+             env=env_vars, silent=True)
         _run(session, "-m", "coverage", "report", "--fail-under=95", "--show-missing",
              env=env_vars)
 

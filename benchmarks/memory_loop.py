@@ -18,7 +18,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from tools import registry  # noqa: E402
+from dezero_stages import registry  # noqa: E402  (standard library only)
 
 CHILD = r"""
 import gc, json, sys, tracemalloc

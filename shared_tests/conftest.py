@@ -2,29 +2,34 @@
 
     pytest shared_tests --stage 17                  # stages/step17, graded as step 17
     pytest shared_tests --stage 17 --impl my_code   # my_code/dezero (or dezero.py) as step 17
+    DEZERO_STAGE=17 pytest shared_tests             # the same as --stage 17
+
+`--stage` takes a step of the book: a step without code (5, 15, ...) runs the stage before it.
 
 The chosen folder goes first on sys.path before any test module imports `dezero`.
 Every test names its capability (`@pytest.mark.capability("weakref-outputs")`); the
-capability table in capabilities.py decides whether it runs on this step, and the results are
-summed up per capability at the end (and written as JSON with --capability-json).
+capability table (dezero_stages/capabilities.py) decides whether it runs on this step, and
+the results are summed up per capability at the end (and written as JSON with
+--capability-json, in the schema of dezero_stages/report.py).
 """
 
 from __future__ import annotations
 
 import collections
-import json
 import os
 import pathlib
 import sys
-import tempfile
 
 import pytest
 
-from shared_tests import adapter, capabilities
-from tools import registry
+from dezero_stages import capabilities, registry
+from dezero_stages import report as report_format
+from dezero_stages.impl import ImplNotFoundError, locate
+from shared_tests import adapter
 
 STATUS_LABEL = {
     "pass": "present",
+    "partial": "partly",
     "fail": "FAILED",
     "arrives": "not yet",
     "fixed": "fixed",
@@ -35,9 +40,12 @@ STATUS_LABEL = {
 def pytest_addoption(parser):
     group = parser.getgroup("dezero-stages")
     group.addoption("--stage", type=int, default=None, metavar="N",
-                    help="the step to check (stages/stepNN unless --impl is given)")
+                    help="the step of the book to check, 1-60 (stages/stepNN unless --impl "
+                         "is given; a step without code runs the stage before it). "
+                         "Default: the DEZERO_STAGE environment variable")
     group.addoption("--impl", default=None, metavar="PATH",
-                    help="test this folder (holding a dezero package or dezero.py) as step N")
+                    help="test this dezero as step N: a folder holding a dezero package or "
+                         "dezero.py, the dezero/ folder itself, or the dezero.py file")
     group.addoption("--capability-json", default=None, metavar="FILE",
                     help="write the per-capability results as JSON")
     group.addoption("--no-capability-report", action="store_true",
@@ -45,13 +53,10 @@ def pytest_addoption(parser):
 
 
 def _find_impl(path: str) -> pathlib.Path:
-    folder = pathlib.Path(path).expanduser().resolve()
-    if (folder / "dezero" / "__init__.py").is_file() or (folder / "dezero.py").is_file():
-        return folder
-    raise pytest.UsageError(
-        f"--impl {path}: no dezero found; looked for {folder / 'dezero' / '__init__.py'} "
-        f"(a package) and {folder / 'dezero.py'} (a module)"
-    )
+    try:
+        return locate(path)
+    except ImplNotFoundError as err:
+        raise pytest.UsageError(f"--impl {path}: {err}") from None
 
 
 def _select(config) -> tuple[int, int | None, pathlib.Path]:
@@ -64,10 +69,12 @@ def _select(config) -> tuple[int, int | None, pathlib.Path]:
         valid = registry.describe_ranges(registry.session_steps())
         raise pytest.UsageError(f"say which step to check: --stage N (valid stages: {valid})")
     if impl is not None:
-        manifest = sorted(registry.load_manifest())
-        if step not in manifest:
+        # A learner's code is graded only against steps the suite has tests for.
+        gradable = registry.session_steps()
+        if step not in gradable:
             raise pytest.UsageError(
-                f"unknown step {step}: valid steps are {registry.describe_ranges(manifest)}"
+                f"unknown step {step}: the suite can grade steps "
+                f"{registry.describe_ranges(gradable)}"
             )
         return step, None, _find_impl(impl)
     try:
@@ -108,6 +115,7 @@ class _State:
         self.dezero_file = str(pathlib.Path(dezero.__file__).resolve())
         self.counts = collections.defaultdict(collections.Counter)
         self.failures = collections.defaultdict(list)
+        self.skips = collections.defaultdict(list)
 
 
 _STATE = pytest.StashKey[_State]()
@@ -160,7 +168,16 @@ class _Recorder:
         self.state.counts[name][report.outcome] += 1
         if report.outcome == "failed":
             self.state.failures[name].append(
-                {"test": report.nodeid, "message": _crash_message(report)})
+                report_format.Failure(report.nodeid, _crash_message(report)))
+        elif report.outcome == "skipped":
+            self.state.skips[name].append(_skip_reason(report))
+
+
+def _skip_reason(report) -> str:
+    # A skip's longrepr is (file, line, "Skipped: reason").
+    if isinstance(report.longrepr, tuple) and len(report.longrepr) == 3:
+        return str(report.longrepr[2]).removeprefix("Skipped: ")
+    return "skipped"
 
 
 def _crash_message(report) -> str:
@@ -171,27 +188,8 @@ def _crash_message(report) -> str:
     return lines[-1] if lines else "failed"
 
 
-def _summarise(state: _State) -> list[dict]:
-    rows = []
-    for cap in capabilities.CAPABILITIES:
-        counts = state.counts.get(cap.name, collections.Counter())
-        if state.step < cap.step:
-            status = "arrives"
-        elif cap.until is not None and state.step > cap.until:
-            status = "fixed"
-        elif counts["failed"]:
-            status = "fail"
-        elif counts["passed"]:
-            status = "pass"
-        else:
-            status = "untested"
-        rows.append({
-            "name": cap.name, "step": cap.step, "until": cap.until, "kind": cap.kind,
-            "summary": cap.summary, "status": status,
-            "passed": counts["passed"], "failed": counts["failed"],
-            "skipped": counts["skipped"], "failures": state.failures.get(cap.name, []),
-        })
-    return rows
+def _summarise(state: _State) -> list[report_format.CapabilityResult]:
+    return report_format.summarise(state.step, state.counts, state.failures, state.skips)
 
 
 def _is_worker(config) -> bool:
@@ -207,25 +205,28 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     tr = terminalreporter
     tr.section(f"capabilities of step {state.step} ({served})")
     for row in rows:
-        if row["status"] in ("arrives", "fixed"):
+        if row.status in ("arrives", "fixed"):
             continue
-        mark = "[pin] " if row["kind"] == "pin" else ""
-        tr.write_line(f"  {STATUS_LABEL[row['status']]:<11} {row['name']:<24} "
-                      f"step {row['step']:>2}  {mark}{row['summary']}",
-                      red=row["status"] in ("fail", "untested"), green=row["status"] == "pass")
-    later = [r for r in rows if r["status"] == "arrives"]
+        mark = "[pin] " if row.kind == "pin" else ""
+        tr.write_line(f"  {STATUS_LABEL[row.status]:<11} {row.name:<24} "
+                      f"step {row.step:>2}  {mark}{row.summary}",
+                      red=row.status in ("fail", "untested"), green=row.status == "pass",
+                      yellow=row.status == "partial")
+        for reason in row.skips if row.status == "partial" else ():
+            tr.write_line(f"  {'':<11} {'':<24} skipped: {reason}", yellow=True)
+    later = [r for r in rows if r.status == "arrives"]
     if later:
-        following = min(r["step"] for r in later)
+        following = min(r.step for r in later)
         for row in later:
-            if row["step"] == following:
-                tr.write_line(f"  {'-':<11} {row['name']:<24} arrives in step {row['step']}")
-        rest = [r for r in later if r["step"] != following]
+            if row.step == following:
+                tr.write_line(f"  {'-':<11} {row.name:<24} arrives in step {row.step}")
+        rest = [r for r in later if r.step != following]
         if rest:
             tr.write_line(f"  ({len(rest)} more capabilities arrive after step {following})")
-    fixed = [r for r in rows if r["status"] == "fixed"]
+    fixed = [r for r in rows if r.status == "fixed"]
     if fixed:
         tr.write_line("  limitations fixed by now: " + ", ".join(
-            f"{r['name']} (step {r['until'] + 1})" for r in fixed))
+            f"{r.name} (step {r.until + 1})" for r in fixed))
 
 
 def pytest_sessionfinish(session, exitstatus):
@@ -234,19 +235,10 @@ def pytest_sessionfinish(session, exitstatus):
     if _is_worker(config) or not path:
         return
     state = config.stash[_STATE]
-    report = {
-        "step": state.step, "stage": state.stage, "impl": str(state.folder),
-        "dezero_file": state.dezero_file, "exitstatus": int(exitstatus),
-        "capabilities": _summarise(state),
-    }
-    target = pathlib.Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    # Write then rename, so a reader never sees half a report.
-    with tempfile.NamedTemporaryFile("w", dir=target.parent, delete=False,
-                                     suffix=".tmp", encoding="utf-8") as tmp:
-        json.dump(report, tmp, indent=2)
-        tmp.write("\n")
-    os.replace(tmp.name, target)
+    report_format.write(path, report_format.Report(
+        step=state.step, stage=state.stage, impl=str(state.folder),
+        dezero_file=state.dezero_file, exitstatus=int(exitstatus),
+        capabilities=_summarise(state)))
 
 
 # Property tests: few, reproducible examples, so a stage run stays within seconds and a

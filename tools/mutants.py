@@ -17,7 +17,7 @@ import tempfile
 import tomllib
 from pathlib import Path
 
-from tools import registry
+from dezero_stages import registry
 
 MUTANTS = Path(__file__).with_name("mutants.toml")
 

@@ -12,7 +12,7 @@ import subprocess
 
 import pytest
 
-from tools import registry
+from dezero_stages import registry
 
 MANIFEST = """
 [[step]]

@@ -2,7 +2,8 @@
 
 import difflib
 
-from tools import cli, registry
+from dezero_stages import registry
+from tools import cli
 
 FIXED = "    return x ** 2\n"
 DEFECT = "    return x ** 3  # the defect the carry tests fix\n"

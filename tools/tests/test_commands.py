@@ -4,7 +4,8 @@ import sys
 
 import pytest
 
-from tools import cli, registry
+from dezero_stages import registry
+from tools import cli
 
 
 def test_list_shows_every_manifest_step(repo, capsys):

@@ -3,7 +3,8 @@
 import hashlib
 import json
 
-from tools import cli, registry
+from dezero_stages import registry
+from tools import cli
 
 
 def freeze_quietly(capsys):

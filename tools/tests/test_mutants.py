@@ -2,8 +2,8 @@
 
 import pytest
 
-from shared_tests import capabilities
-from tools import mutants, registry
+from dezero_stages import capabilities, registry
+from tools import mutants
 
 
 @pytest.mark.parametrize("mutant", mutants.load(), ids=lambda m: m.name)

@@ -5,7 +5,8 @@ import json
 
 import pytest
 
-from tools import cli, registry
+from dezero_stages import registry
+from tools import cli
 
 
 def cap(name, step, status, until=None, failures=()):

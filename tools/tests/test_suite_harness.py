@@ -8,7 +8,7 @@ runs on a stage.
 import subprocess
 import sys
 
-from tools import registry
+from dezero_stages import registry
 
 
 def run_suite(tmp_path, body: str, *args: str) -> subprocess.CompletedProcess:

@@ -1,5 +1,8 @@
 """The capability table: the single source for markers, skip reasons, reports and docs.
 
+The book's milestones (고지) are named "milestone" here; a "stage" is always one step's
+frozen folder under stages/.
+
 Every test in the shared suite carries `@pytest.mark.capability("name")` naming one row of
 this table. A row says in which step the capability arrives; the suite runs its tests on
 that stage and every later one, and skips them earlier with "arrives in step N".
@@ -25,15 +28,25 @@ class Capability:
     def kind(self) -> str:
         return "pin" if self.until is not None else "feature"
 
-    def applies_to(self, step: int) -> bool:
+    def timing(self, step: int) -> str | None:
+        """"arrives" before its step, "fixed" after a pin's last step, None while it applies.
+
+        The one arrives/fixed rule: the suite's skips and the reports both ask here.
+        """
         if step < self.step:
-            return False
-        return self.until is None or step <= self.until
+            return "arrives"
+        if self.until is not None and step > self.until:
+            return "fixed"
+        return None
+
+    def applies_to(self, step: int) -> bool:
+        return self.timing(step) is None
 
     def skip_reason(self, step: int) -> str | None:
-        if step < self.step:
+        timing = self.timing(step)
+        if timing == "arrives":
             return f"{self.name}: arrives in step {self.step}"
-        if self.until is not None and step > self.until:
+        if timing == "fixed":
             return f"{self.name}: limitation fixed in step {self.until + 1}"
         return None
 
@@ -47,7 +60,7 @@ def _pin(name, step, until, summary):
 
 
 CAPABILITIES: tuple[Capability, ...] = (
-    # Stage 1: automatic differentiation
+    # Milestone 1 (제1고지): automatic differentiation
     _feature("variable-box", 1, "Variable(data) keeps the very ndarray it was given"),
     _feature("function-call", 2, "Function()(x) wraps forward and returns a Variable; Square"),
     _feature("exp-chain", 3, "Exp, and functions composed: square(exp(square(0.5)))"),
@@ -62,7 +75,7 @@ CAPABILITIES: tuple[Capability, ...] = (
     _feature("ndarray-only", 9, "Variable rejects non-ndarray data with a TypeError"),
     _feature("as-array", 9, "0-d results stay ndarrays, never numpy scalars"),
     _feature("gradient-check", 10, "gradient_check compares backprop with numerical gradients"),
-    # Stage 2: natural code
+    # Milestone 2 (제2고지): natural code
     _feature("variadic-forward", 11, "Function takes and returns lists; Add"),
     _feature("variadic-unpacked", 12, "f(*inputs) with a single output unpacked; add()"),
     _feature("multi-input-backward", 13, "backward through functions with several inputs"),
@@ -90,7 +103,7 @@ CAPABILITIES: tuple[Capability, ...] = (
     _feature("complex-functions", 24, "sphere, matyas, Goldstein-Price gradients"),
     _feature("dot-graph", 26, "get_dot_graph: one DOT node per variable and function"),
     _feature("dot-render", 26, "plot_dot_graph draws with dot, else names graphviz"),
-    # Stage 3: higher-order derivatives
+    # Milestone 3 (제3고지): higher-order derivatives
     _feature("sin", 27, "Sin, sin; my_sin as a Taylor series at pi/4"),
     _feature("rosenbrock", 28, "Rosenbrock gradient at (0, 2); gradient descent"),
     _feature("newton-by-hand", 29, "Newton's method with f'' by hand: the book's iterates"),
@@ -114,7 +127,7 @@ def get(name: str) -> Capability:
         return _BY_NAME[name]
     except KeyError:
         raise KeyError(
-            f"unknown capability {name!r}; add it to shared_tests/capabilities.py"
+            f"unknown capability {name!r}; add it to dezero_stages/capabilities.py"
         ) from None
 
 
