@@ -112,8 +112,11 @@ class Sum(Function):
     def backward(self, gy):
         # Each element of x adds into y exactly once, so dy/dx is 1 for every
         # element: each one's gradient is gy itself. Multiplying the 0-d gy
-        # by ones of x's shape copies it to every element, and does so with
-        # a Function (Mul), so that create_graph can record it.
+        # by ones of x's shape copies it to every element. Until step 40,
+        # Mul's backward does not sum its gradient back to gy's shape, so
+        # this gradient is right, but differentiating it again
+        # (create_graph=True) goes wrong wherever gy itself depends on x.
+        # Step 40 brings broadcast_to, whose backward sums.
         return gy * np.ones(self.x_shape, dtype=gy.dtype)
 
 
