@@ -44,6 +44,7 @@ STATUSES = {
     "untested": "it applies to this step, but no test of it ran",
     "arrives": "it arrives in a later step",
     "fixed": "a pin whose limitation an earlier step already fixed",
+    "not-graded": "a convention of this project's stages, not checked in other code",
 }
 
 
@@ -96,12 +97,14 @@ class Report:
                 for f in c.failures]
 
 
-def status_of(cap: caps.Capability, step: int, counts: dict) -> str:
+def status_of(cap: caps.Capability, step: int, counts: dict, stage_code: bool = True) -> str:
     """The one rule that turns a capability's test outcomes at a step into its status.
 
     A capability that applies is never skipped for its step, so any skip counted here had
     another reason (no `dot`, no IPython): its tests ran only in part.
     """
+    if cap.stage_only and not stage_code:
+        return "not-graded"
     timing = cap.timing(step)
     if timing is not None:
         return timing
@@ -112,11 +115,13 @@ def status_of(cap: caps.Capability, step: int, counts: dict) -> str:
     return "untested"
 
 
-def summarise(step: int, counts: dict, failures: dict, skips: dict) -> list[CapabilityResult]:
+def summarise(step: int, counts: dict, failures: dict, skips: dict,
+              stage_code: bool = True) -> list[CapabilityResult]:
     """One result per row of the capability table, from per-capability outcome counts.
 
     counts: {name: {"passed": n, "failed": n, "skipped": n}}; failures: {name: [Failure]};
-    skips: {name: [reason]} for its skipped tests.
+    skips: {name: [reason]} for its skipped tests. stage_code: False for --impl code, whose
+    stage-only conventions are not graded.
     """
     results = []
     for cap in caps.CAPABILITIES:
@@ -124,7 +129,7 @@ def summarise(step: int, counts: dict, failures: dict, skips: dict) -> list[Capa
         reasons = sorted(set(skips.get(cap.name, [])))
         results.append(CapabilityResult(
             name=cap.name, step=cap.step, until=cap.until, kind=cap.kind, summary=cap.summary,
-            status=status_of(cap, step, counted),
+            status=status_of(cap, step, counted, stage_code),
             passed=counted.get("passed", 0), failed=counted.get("failed", 0),
             skipped=counted.get("skipped", 0), failures=list(failures.get(cap.name, [])),
             skips=reasons,

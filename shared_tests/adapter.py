@@ -1,36 +1,60 @@
 """Absorbs the API drift between stages, so one test reads the same on every stage.
 
 The tests never bend a stage to suit them; instead this module knows how each era of the
-book calls things:
+book calls things, and it knows the eras by asking the capability table, never by step
+number (`has("cleargrad")`, not `STEP >= 14`):
 
-- steps 2-8: functions are classes called as `Square()(x)`; the seed gradient is set by hand
-- step 9 on: `square(x)`; backward() seeds the output gradient itself
-- step 11: Function takes a list and returns a list: `Add()([a, b])[0]`
-- step 12 on: `add(a, b)`; several outputs come back as a list
-- step 23 on: a package; functions may live at the top level, in the core module
-  (`dezero.core_simple`, `dezero.core` from step 32), in `dezero.utils` (step 26 on) or in
-  `dezero.functions` (step 34 on): `fn("sin")` finds a name wherever the stage keeps it
-- step 32 on: `x.grad` is a Variable (this module hands tests its ndarray)
+- before `function-helpers`: functions are classes called as `Square()(x)`
+- before `seed-grad`: backward() needs the output gradient set by hand
+- `variadic-forward` without `variadic-unpacked` (step 11): `Add()([a, b])[0]`
+- `package-layout` on: names may live in the core module or in the submodules of PLACES
+- `higher-order` on: `x.grad` is a Variable (this module hands tests its ndarray)
 
 `bind()` is called once by conftest with the imported `dezero` and the graded step.
+
+`Core` objects stand for one core module the tests can drive: `MAIN` is the dezero under
+test; `simple_core()` is `dezero.core_simple`, which the package keeps beside `core.py`
+from step 32 on, so that the op table runs its rows through both.
 """
 
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import sys
 import weakref
 
 import numpy as np
 
+from dezero_stages import capabilities
+
 dz = None  # the dezero under test
 STEP = 0  # the step it is graded as
+STAGE = None  # the stage folder serving it (None: --impl code)
+
+# Where the book keeps public names, searched in this order: (submodule, the capability
+# from which the search looks there). "" is the package itself; "<core>" is the module
+# that defines Variable (dezero itself before step 23, core_simple, then core).
+PLACES: tuple[tuple[str, str], ...] = (
+    ("functions", "sin-cos-functions"),
+    ("", "variable-box"),
+    ("<core>", "package-layout"),
+    ("utils", "dot-graph"),
+)
 
 
-def bind(module, step: int) -> None:
-    global dz, STEP
-    dz, STEP = module, step
+def bind(module, step: int, stage: int | None = None) -> None:
+    global dz, STEP, STAGE
+    dz, STEP, STAGE = module, step, stage
     _modules.clear()
+
+
+def has(name: str) -> bool:
+    """Whether the graded step has the feature `name` of the capability table."""
+    cap = capabilities.get(name)
+    if cap.kind == "pin":
+        raise ValueError(f"has({name!r}): {name} is a pin; ask about the feature that fixes it")
+    return STEP >= cap.step
 
 
 _modules: dict = {}  # submodule lookups of the bound dezero (misses included)
@@ -54,31 +78,37 @@ def core():
     return sys.modules[dz.Variable.__module__]
 
 
+def _place(name: str):
+    if name == "":
+        return dz
+    if name == "<core>":
+        return core()
+    return module(name)
+
+
 def fn(name: str):
-    """A function or class by its book name, wherever this stage keeps it.
-
-    Looks in dezero.functions (step 34 on), then the top level, the core module and
-    dezero.utils, so a test reads `A.fn("sin")(x)` on every stage that has sin.
-    """
-    places = [module("functions"), dz]
-    if STEP >= 23:
-        places += [core(), module("utils")]
-    for place in places:
-        if place is not None and hasattr(place, name):
-            return getattr(place, name)
-    raise AttributeError(f"this dezero has no {name!r} (looked in dezero.functions, dezero, "
-                         "its core module and dezero.utils)")
+    """A function or class by its book name, wherever this stage keeps it (see PLACES)."""
+    looked = []
+    for place, capability in PLACES:
+        if not has(capability):
+            continue
+        where = _place(place)
+        looked.append(f"dezero.{place}" if place not in ("", "<core>") else
+                      "dezero" if place == "" else "its core module")
+        if where is not None and hasattr(where, name):
+            return getattr(where, name)
+    raise AttributeError(f"this dezero has no {name!r} (looked in {', '.join(looked)})")
 
 
-def array(value) -> np.ndarray:
-    return np.array(value, dtype=np.float64)
+def array(value, dtype=np.float64) -> np.ndarray:
+    return np.array(value, dtype=dtype)
 
 
-def var(value, name=None):
-    """A float64 Variable, named when the stage knows names (step 19 on)."""
-    if name is not None and STEP >= 19:
-        return dz.Variable(array(value), name=name)
-    return dz.Variable(array(value))
+def var(value, name=None, dtype=np.float64):
+    """A Variable (float64 unless told), named when the stage knows names."""
+    if name is not None and has("variable-properties"):
+        return dz.Variable(array(value, dtype), name=name)
+    return dz.Variable(array(value, dtype))
 
 
 def data(v) -> np.ndarray:
@@ -92,20 +122,24 @@ def grad(v):
     return None if g is None else np.asarray(data(g))
 
 
+def _list_calling() -> bool:
+    """Step 11's convention: a Function takes a list and returns a list."""
+    return has("variadic-forward") and not has("variadic-unpacked")
+
+
 def call(cls, *args):
     """Call a Function class the way this stage calls functions; one output comes back bare."""
-    if STEP == 11:
-        outputs = cls()(list(args))
-    else:
-        outputs = cls()(*args)
+    outputs = cls()(list(args)) if _list_calling() else cls()(*args)
     if isinstance(outputs, (list, tuple)) and len(outputs) == 1:
         return outputs[0]
     return outputs
 
 
 def _op(class_name: str, helper: str, *args):
-    # Before step 9 (and for step 11's list-calling convention) only the classes exist.
-    if STEP >= 12 or (STEP in (9, 10) and len(args) == 1):
+    # The helper functions (square, exp) arrive before add(); step 11 has only classes.
+    helpers = has("variadic-unpacked") or (
+        has("function-helpers") and not has("variadic-forward") and len(args) == 1)
+    if helpers:
         return fn(helper)(*args)
     return call(fn(class_name), *args)
 
@@ -143,33 +177,33 @@ def is_variable(obj) -> bool:
 
 
 def seed(y, values) -> None:
-    """Set the output gradient to start backprop from (an ndarray, a Variable from step 32)."""
-    values = array(values)
-    y.grad = dz.Variable(values) if STEP >= 32 else values
+    """Set the output gradient to start backprop from, in the output's dtype."""
+    values = array(values, dtype=np.asarray(y.data).dtype)
+    y.grad = dz.Variable(values) if has("higher-order") else values
 
 
 def backward(y, **kwargs) -> None:
-    """y.backward(), seeding dy/dy = 1 by hand where the stage does not yet (before step 9)."""
-    if STEP < 9 and y.grad is None:
+    """y.backward(), seeding dy/dy = 1 by hand where the stage does not yet."""
+    if not has("seed-grad") and y.grad is None:
         seed(y, np.ones_like(y.data))
     y.backward(**kwargs)
 
 
 def cleargrad(v) -> None:
-    if STEP >= 14:
+    if has("cleargrad"):
         v.cleargrad()
     else:
         v.grad = None
 
 
 def inputs_of(f) -> list:
-    """A function's inputs: `f.input` before step 11, `f.inputs` after."""
-    return [f.input] if STEP < 11 else list(f.inputs)
+    """A function's inputs: `f.input` before variadic functions, `f.inputs` after."""
+    return list(f.inputs) if has("variadic-forward") else [f.input]
 
 
 def outputs_of(f) -> list:
     """A function's outputs, dereferencing the weak references of step 17 on."""
-    if STEP < 11:
+    if not has("variadic-forward"):
         return [f.output]
     # Dereference by type, not by step: code graded as step 17 may still hold them strongly,
     # and that must fail the weakref tests only, not every test that looks at outputs.
@@ -181,7 +215,7 @@ def scale_class(c: float):
 
     Used to build long chains whose gradient, c ** n, the test knows in closed form.
     """
-    if STEP == 11:
+    if _list_calling():
         class Scale(dz.Function):
             def forward(self, xs):
                 return (xs[0] * c,)
@@ -201,3 +235,104 @@ def scale_class(c: float):
 def gradient_check_function():
     """The stage's own gradient checker (dezero.gradient_check, dezero.utils later)."""
     return fn("gradient_check")
+
+
+# ---- the cores the op table drives ---------------------------------------------------------
+
+
+def fresh_copy(module_):
+    """An independent copy of a module, run afresh from its file and kept out of sys.modules.
+
+    Its classes are new ones, so what the copy's setup_variable() does (or what importing it
+    did) can be seen without the effects of dezero/__init__.py on the real module.
+    """
+    name = "fresh_" + module_.__name__.replace(".", "_")
+    spec = importlib.util.spec_from_file_location(name, module_.__file__)
+    fresh = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(fresh)
+    return fresh
+
+
+class Core:
+    """One core the tests drive: how to make a Variable, seed, read a gradient, find `F.x`.
+
+    Op-table rows are written as `lambda F, x: F.sin(x)`; `F` is a Core, so the same row
+    runs on the package (MAIN) and on core_simple.
+    """
+
+    def __init__(self, name: str, higher_order):
+        self.name = name
+        self._higher_order = higher_order
+
+    @property
+    def higher_order(self) -> bool:
+        return self._higher_order()
+
+    def var(self, value, dtype=np.float64):
+        return var(value, dtype=dtype)
+
+    def seed(self, y, values):
+        seed(y, values)
+
+    def backward(self, y, **kwargs):
+        backward(y, **kwargs)
+
+    def cleargrad(self, v):
+        cleargrad(v)
+
+    def is_variable(self, obj) -> bool:
+        return is_variable(obj)
+
+    def __getattr__(self, name: str):
+        # The era-aware helpers first (square(x) is Square()(x) before step 9).
+        if name in ("square", "exp", "add"):
+            return globals()[name]
+        return fn(name)
+
+
+MAIN = Core("dezero", lambda: has("higher-order"))
+
+
+class SimpleCore(Core):
+    """dezero.core_simple, a fresh copy with its own operators installed."""
+
+    def __init__(self, module_):
+        super().__init__("core_simple", lambda: False)
+        self.module = module_
+
+    def var(self, value, dtype=np.float64):
+        return self.module.Variable(array(value, dtype))
+
+    def seed(self, y, values):
+        y.grad = array(values, dtype=np.asarray(y.data).dtype)
+
+    def backward(self, y, **kwargs):
+        y.backward(**kwargs)
+
+    def cleargrad(self, v):
+        v.cleargrad()
+
+    def is_variable(self, obj) -> bool:
+        return isinstance(obj, self.module.Variable)
+
+    def __getattr__(self, name: str):
+        if name == "module":  # not set yet: avoid recursing while unpickling or copying
+            raise AttributeError(name)
+        try:
+            return getattr(self.module, name)
+        except AttributeError:
+            raise AttributeError(f"dezero.core_simple has no {name!r}") from None
+
+
+_simple = {}
+
+
+def simple_core() -> SimpleCore:
+    """core_simple as its own framework (from step 32, when core.py took over)."""
+    key = (id(dz), STEP)
+    if key not in _simple:
+        copy = fresh_copy(module("core_simple"))
+        copy.setup_variable()
+        _simple.clear()
+        _simple[key] = SimpleCore(copy)
+    return _simple[key]

@@ -36,10 +36,12 @@ def central_differences(objective, arrays, eps):
     return grads
 
 
-def numerical_grads(fn, arrays, weights, eps=1e-6):
+def numerical_grads(fn, arrays, weights, eps=1e-6, core=None):
     """d sum(w * fn(*arrays)) / d arrays, by central differences."""
+    core = core or A.MAIN
+
     def objective(values):
-        out = fn(*[A.var(v) for v in values])
+        out = fn(*[core.var(v) for v in values])
         return float(np.sum(weights * A.data(out)))
 
     return central_differences(objective, arrays, eps)
@@ -62,25 +64,28 @@ def compare(analytical, numerical, *, what, how, eps, atol, rtol, error=Assertio
             )
 
 
-def backprop_grads(fn, arrays, weights):
-    xs = [A.var(a) for a in arrays]
+def backprop_grads(fn, arrays, weights, core=None):
+    core = core or A.MAIN
+    xs = [core.var(a) for a in arrays]
     y = fn(*xs)
-    A.seed(y, weights)
+    core.seed(y, weights)
     y.backward()
     return [A.grad(x) for x in xs]
 
 
-def gradcheck(fn, *values, atol=1e-6, rtol=1e-4, eps=1e-6, seed=0):
+def gradcheck(fn, *values, atol=1e-6, rtol=1e-4, eps=1e-6, seed=0, core=None):
     """Compare backprop with numerical gradients for every input; raise with a full report.
 
     The report names the input, the element with the worst mismatch, both values and the
-    tolerances, like torch.autograd.gradcheck's "Jacobian mismatch" message.
+    tolerances, like torch.autograd.gradcheck's "Jacobian mismatch" message. `core` is the
+    adapter's Core to build Variables with (default: the dezero under test).
     """
+    core = core or A.MAIN
     arrays = [A.array(v) for v in values]
-    out = fn(*[A.var(a) for a in arrays])
+    out = fn(*[core.var(a) for a in arrays])
     weights = np.random.default_rng(seed).uniform(0.5, 1.5, size=np.shape(A.data(out)))
-    analytical = backprop_grads(fn, arrays, weights)
-    numerical = numerical_grads(fn, arrays, weights, eps=eps)
+    analytical = backprop_grads(fn, arrays, weights, core)
+    numerical = numerical_grads(fn, arrays, weights, eps=eps, core=core)
     compare(analytical, numerical, what="gradient",
             how=("backprop", "central differences"), eps=eps, atol=atol, rtol=rtol,
             error=GradcheckError)

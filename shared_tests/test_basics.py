@@ -5,7 +5,6 @@ import sys
 
 import numpy as np
 import pytest
-from hypothesis import given
 from hypothesis import strategies as st
 
 from shared_tests import adapter as A
@@ -27,11 +26,10 @@ def test_variable_keeps_the_same_array():
     assert x.data == 2.0
 
 
-@cap("variable-box")
+@cap("stage-marker")
 def test_stage_says_which_step_it_is():
-    # A report must be able to say which stage ran; --impl code may not say it.
-    if A.dz.__file__.endswith("__init__.py") and "stages" in A.dz.__file__:
-        assert A.dz.__step__ <= A.STEP
+    # A report must be able to say which stage ran: the stage serving this step says so.
+    assert A.dz.__step__ == A.STAGE
 
 
 @cap("function-call")
@@ -53,12 +51,6 @@ def test_square_exp_square_at_half():
     # exp(0.25)^2 = exp(0.5); the book prints 1.648721270700128.
     assert y.data == pytest.approx(math.exp(0.5), rel=1e-15)
     assert y.data == pytest.approx(1.648721270700128, rel=1e-15)
-
-
-@cap("exp-chain")
-@given(floats)
-def test_exp_matches_numpy(value):
-    assert A.exp(A.var(value)).data == pytest.approx(np.exp(value), rel=1e-12)
 
 
 @cap("numerical-diff")
@@ -90,7 +82,7 @@ def test_numerical_diff_uses_the_given_eps():
 def test_manual_backward_through_the_composite():
     f_a, f_b, f_c = A.fn("Square")(), A.fn("Exp")(), A.fn("Square")()
     x = A.var(0.5)
-    if A.STEP == 11:
+    if A._list_calling():
         a, = f_a([x])
         b, = f_b([a])
         y, = f_c([b])
@@ -138,23 +130,6 @@ def test_backward_from_an_input_stops_at_once():
     A.backward(x)
     assert A.grad(x) == 1.0
     assert x.creator is None
-
-
-@cap("auto-backward")
-@given(floats)
-def test_square_and_exp_gradients(value):
-    x = A.var(value)
-    A.backward(A.square(x))
-    assert A.grad(x) == pytest.approx(2 * value, abs=1e-12)
-    x = A.var(value)
-    A.backward(A.exp(x))
-    assert A.grad(x) == pytest.approx(np.exp(value), rel=1e-12)
-
-
-@cap("auto-backward")
-@given(st.lists(floats, min_size=1, max_size=6))
-def test_square_and_exp_pass_a_numerical_gradient_check(values):
-    gradcheck(lambda x: A.exp(A.square(x)), np.array(values) / 3)
 
 
 @cap("recursive-backward")
@@ -253,6 +228,17 @@ def test_gradient_check_accepts_correct_gradients():
     rng = np.random.default_rng(0)
     assert bool(check(A.square, A.var(rng.random((2, 3)))))
     assert bool(check(A.exp, A.var(rng.random(4))))
+
+
+@cap("gradient-check")
+def test_gradient_check_ignores_a_gradient_left_from_an_earlier_backward():
+    # x already holds d(x^2)/dx = 2x from a backward of its own: a checker that let it
+    # accumulate would compare 2x + 2x with the numerical 2x and say False.
+    check = A.gradient_check_function()
+    x = A.var(np.array([0.5, 1.5]))
+    A.backward(A.square(x))
+    assert A.grad(x) == pytest.approx([1.0, 3.0])
+    assert bool(check(A.square, x))
 
 
 @cap("gradient-check")

@@ -108,21 +108,33 @@ def test_backward_keeps_intermediate_gradients():
     assert A.grad(y) == 1.0
 
 
-@cap("retain-grad")
-def test_backward_frees_intermediate_gradients():
-    x0, x1 = A.var(1.0), A.var(1.0)
-    t = A.add(x0, x1)
-    y = A.add(x0, t)
-    y.backward()
+# Both cores free intermediate gradients: the package's, and core_simple, which stays beside
+# core.py from step 32 on as a framework of its own.
+BOTH_CORES = [pytest.param("dezero", marks=cap("retain-grad"), id="dezero"),
+              pytest.param("core_simple", marks=cap("full-core"), id="core_simple")]
+
+
+def _core(name):
+    return A.MAIN if name == "dezero" else A.simple_core()
+
+
+@pytest.mark.parametrize("core", BOTH_CORES)
+def test_backward_frees_intermediate_gradients(core):
+    F = _core(core)
+    x0, x1 = F.var(1.0), F.var(1.0)
+    t = F.add(x0, x1)
+    y = F.add(x0, t)
+    y.backward()  # retain_grad=False by default
     assert y.grad is None and t.grad is None
     assert (A.grad(x0), A.grad(x1)) == (2.0, 1.0)
 
 
-@cap("retain-grad")
-def test_retain_grad_keeps_them():
-    x = A.var(2.0)
-    a = A.square(x)
-    y = A.square(a)
+@pytest.mark.parametrize("core", BOTH_CORES)
+def test_retain_grad_keeps_them(core):
+    F = _core(core)
+    x = F.var(2.0)
+    a = F.square(x)
+    y = F.square(a)
     y.backward(retain_grad=True)
     assert A.grad(a) == 8.0
     assert A.grad(y) == 1.0

@@ -7,7 +7,6 @@ core (`is_simple_core`) and installs the operators with `setup_variable()`. From
 it: the suite checks that it still works on its own, as the first-derivative framework.
 """
 
-import importlib.util
 import math
 import pathlib
 
@@ -26,17 +25,7 @@ OPERATORS = ("__add__", "__radd__", "__mul__", "__rmul__", "__neg__", "__sub__",
              "__truediv__", "__rtruediv__", "__pow__")
 
 
-def fresh_copy(module):
-    """An independent copy of a module, run afresh from its file and kept out of sys.modules.
-
-    Its classes are new ones, so what the copy's setup_variable() does (or what importing it
-    did) can be seen without the effects of dezero/__init__.py on the real module.
-    """
-    name = "fresh_" + module.__name__.replace(".", "_")
-    spec = importlib.util.spec_from_file_location(name, module.__file__)
-    fresh = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(fresh)
-    return fresh
+fresh_copy = A.fresh_copy
 
 
 # ---- the book's test functions (step 24), written with operators only --------------------
