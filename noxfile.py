@@ -33,14 +33,14 @@ ENV_DIR = ROOT / ".nox" / "env"
 
 
 def _requirements() -> list[str]:
-    """numpy plus the test and dev extras of pyproject.toml (nox itself left out)."""
+    """numpy plus the test, demo and dev extras of pyproject.toml (nox itself left out)."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     extras = project["optional-dependencies"]
-    reqs = list(project["dependencies"]) + extras["test"] + extras["dev"]
+    reqs = list(project["dependencies"]) + extras["test"] + extras["demo"] + extras["dev"]
     return [r for r in reqs if not r.startswith(("dezero-stages", "nox"))]
 
 
-@nox.session(reuse_venv=True, default=False)
+@nox.session(reuse_venv=True, default=False, venv_backend="uv|virtualenv")
 def env(session: nox.Session) -> None:
     """Create or refresh the one environment every other session runs in."""
     reqs = _requirements()

@@ -1,5 +1,7 @@
 """Steps 1-10: the box, functions, numerical and automatic differentiation."""
 
+import contextlib
+import inspect
 import math
 import sys
 
@@ -142,17 +144,34 @@ def test_recursive_backward_overflows_on_a_long_chain():
         A.backward(y)
 
 
+@contextlib.contextmanager
+def recursion_headroom(frames: int):
+    """Allow only `frames` more Python frames than the test already uses."""
+    depth = len(inspect.stack(0))
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(depth + frames)
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(old)
+
+
 @cap("iterative-backward")
-def test_a_100_000_op_chain_backpropagates():
-    n, c = 100_000, 1.0001
+def test_a_long_chain_backpropagates_in_bounded_stack_depth():
+    # The book's claim is that a 100 000-op chain backpropagates. What makes that true is
+    # that backward's stack depth does not grow with the chain; a chain 100 times longer
+    # than the stack allowed to it shows exactly that, at a tenth of the cost.
+    # (benchmarks/deep_chain.py runs the full 100 000 ops.)
+    n, c = 10_000, 1.0001
     scale = A.scale_class(c)
     x = A.var(1.0)
     y = x
     for _ in range(n):
         y = A.call(scale, y)
-    A.backward(y)
+    with recursion_headroom(100):
+        A.backward(y)
     # d(c^n x)/dx = c^n, computed independently in log space.
-    assert A.grad(x) == pytest.approx(math.exp(n * math.log(c)), rel=1e-8)
+    assert A.grad(x) == pytest.approx(math.exp(n * math.log(c)), rel=1e-9)
 
 
 @cap("seed-grad")

@@ -34,12 +34,10 @@ def _latest(*names: str) -> str:
     return max(names, key=lambda name: capabilities.get(name).step)
 
 
-def _cases(check: str, dtypes=(np.float64,)) -> list:
-    return list(_generate(check, dtypes))
-
-
-def _generate(check: str, dtypes):
+def _cases(check: str) -> list:
+    """One pytest case per (row, core) for a check; the sample shapes run inside it."""
     gate = CHECKS[check]
+    cases = []
     for op in OPS:
         cores = ["dezero"] + (["core_simple"] if op.simple_core and check != "second" else [])
         for core in cores:
@@ -49,12 +47,8 @@ def _generate(check: str, dtypes):
             if core == "core_simple":
                 needs.append("full-core")  # core_simple stands on its own from step 32
             mark = pytest.mark.capability(_latest(*needs))
-            for shapes in op.shapes:
-                label = "x".join(",".join(map(str, s)) or "0d" for s in shapes)
-                for dtype in dtypes:
-                    suffix = "" if len(dtypes) == 1 else f"-{np.dtype(dtype).name}"
-                    yield pytest.param(op, core, shapes, dtype, marks=mark,
-                                       id=f"{op.name}-{core}-{label}{suffix}")
+            cases.append(pytest.param(op, core, marks=mark, id=f"{op.name}-{core}"))
+    return cases
 
 
 def _core(name: str):
@@ -68,40 +62,53 @@ def _samples(op, shapes, dtype) -> list[np.ndarray]:
             for shape in shapes]
 
 
-def _skip_if_known(op, check, core):
+def _each_sample(op, check, core, dtypes=(np.float64,)):
+    """(F, shapes, dtype, arrays) for every sample of a row; a failure names the sample."""
     reason = op.skip_for(check, core)
     if reason is not None:
         pytest.skip(f"{op.name}: {reason}")
-
-
-@pytest.mark.parametrize("op, core, shapes, dtype",
-                         _cases("forward", (np.float64, np.float32)))
-def test_forward(op, core, shapes, dtype):
-    _skip_if_known(op, "forward", core)
     F = _core(core)
-    arrays = _samples(op, shapes, dtype)
-    y = op.call(F, *[F.var(a, dtype=dtype) for a in arrays])
-    assert F.is_variable(y), f"{op.name} returned {type(y).__name__}, not a Variable"
-    expected = op.reference(*[a.astype(np.float64) for a in arrays])
-    got = A.data(y)
-    if A.has("as-array"):  # before step 9 a 0-d result may be a numpy scalar
-        assert isinstance(got, np.ndarray), f"{op.name}: data is {type(got).__name__}"
-    assert np.shape(got) == np.shape(expected)
-    rtol = op.rtol if dtype == np.float64 else 1e-5
-    np.testing.assert_allclose(got, expected, rtol=rtol, atol=rtol * 1e-3)
+    for shapes in op.shapes:
+        for dtype in dtypes:
+            yield F, shapes, dtype, _samples(op, shapes, dtype)
 
 
-@pytest.mark.parametrize("op, core, shapes, dtype", _cases("gradient"))
-def test_gradient(op, core, shapes, dtype):
-    _skip_if_known(op, "gradient", core)
-    F = _core(core)
-    gradcheck(functools.partial(op.call, F), *_samples(op, shapes, dtype), core=F)
+def _where(op, shapes, dtype) -> str:
+    inputs = ", ".join(str(s) for s in shapes)
+    return f"{op.name} on inputs of shape {inputs} ({np.dtype(dtype).name})"
 
 
-@pytest.mark.parametrize("op, core, shapes, dtype", _cases("second"))
-def test_second_derivative(op, core, shapes, dtype):
-    _skip_if_known(op, "second", core)
-    gradgradcheck(functools.partial(op.call, A.MAIN), *_samples(op, shapes, dtype))
+@pytest.mark.parametrize("op, core", _cases("forward"))
+def test_forward(op, core):
+    for F, shapes, dtype, arrays in _each_sample(op, "forward", core, (np.float64, np.float32)):
+        where = _where(op, shapes, dtype)
+        y = op.call(F, *[F.var(a, dtype=dtype) for a in arrays])
+        assert F.is_variable(y), f"{where}: returned {type(y).__name__}, not a Variable"
+        expected = op.reference(*[a.astype(np.float64) for a in arrays])
+        got = A.data(y)
+        if A.has("as-array"):  # before step 9 a 0-d result may be a numpy scalar
+            assert isinstance(got, np.ndarray), f"{where}: data is {type(got).__name__}"
+        assert np.shape(got) == np.shape(expected), f"{where}: result shape {np.shape(got)}"
+        rtol = op.rtol if dtype == np.float64 else 1e-5
+        np.testing.assert_allclose(got, expected, rtol=rtol, atol=rtol * 1e-3, err_msg=where)
+
+
+@pytest.mark.parametrize("op, core", _cases("gradient"))
+def test_gradient(op, core):
+    for F, shapes, dtype, arrays in _each_sample(op, "gradient", core):
+        try:
+            gradcheck(functools.partial(op.call, F), *arrays, core=F)
+        except AssertionError as err:
+            raise AssertionError(f"{_where(op, shapes, dtype)}: {err}") from None
+
+
+@pytest.mark.parametrize("op, core", _cases("second"))
+def test_second_derivative(op, core):
+    for _, shapes, dtype, arrays in _each_sample(op, "second", core):
+        try:
+            gradgradcheck(functools.partial(op.call, A.MAIN), *arrays)
+        except AssertionError as err:
+            raise AssertionError(f"{_where(op, shapes, dtype)}: {err}") from None
 
 
 def _backprop(op, F, arrays, dtype):
@@ -111,21 +118,21 @@ def _backprop(op, F, arrays, dtype):
     return y, xs
 
 
-@pytest.mark.parametrize("op, core, shapes, dtype", _cases("dtype", (np.float32,)))
-def test_dtype_is_kept(op, core, shapes, dtype):
-    _skip_if_known(op, "dtype", core)
-    F = _core(core)
-    y, xs = _backprop(op, F, _samples(op, shapes, dtype), dtype)
-    assert A.data(y).dtype == dtype, f"{op.name}: float32 in, {A.data(y).dtype} out"
-    for i, x in enumerate(xs):
-        assert A.grad(x).dtype == dtype, f"{op.name}: input {i}'s gradient is {A.grad(x).dtype}"
+@pytest.mark.parametrize("op, core", _cases("dtype"))
+def test_dtype_is_kept(op, core):
+    for F, shapes, dtype, arrays in _each_sample(op, "dtype", core, (np.float32,)):
+        where = _where(op, shapes, dtype)
+        y, xs = _backprop(op, F, arrays, dtype)
+        assert A.data(y).dtype == dtype, f"{where}: float32 in, {A.data(y).dtype} out"
+        for i, x in enumerate(xs):
+            assert A.grad(x).dtype == dtype, f"{where}: input {i}'s gradient is " \
+                f"{A.grad(x).dtype}"
 
 
-@pytest.mark.parametrize("op, core, shapes, dtype", _cases("grad-shape"))
-def test_each_gradient_has_its_inputs_shape(op, core, shapes, dtype):
-    _skip_if_known(op, "grad-shape", core)
-    F = _core(core)
-    _, xs = _backprop(op, F, _samples(op, shapes, dtype), dtype)
-    for i, (x, shape) in enumerate(zip(xs, shapes, strict=True)):
-        assert A.grad(x).shape == shape, f"{op.name}: input {i} has shape {shape}, " \
-            f"its gradient {A.grad(x).shape}"
+@pytest.mark.parametrize("op, core", _cases("grad-shape"))
+def test_each_gradient_has_its_inputs_shape(op, core):
+    for F, shapes, dtype, arrays in _each_sample(op, "grad-shape", core):
+        _, xs = _backprop(op, F, arrays, dtype)
+        for i, (x, shape) in enumerate(zip(xs, shapes, strict=True)):
+            assert A.grad(x).shape == shape, f"{_where(op, shapes, dtype)}: input {i}'s " \
+                f"gradient has shape {A.grad(x).shape}"
