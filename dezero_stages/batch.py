@@ -25,6 +25,26 @@ import time
 from dezero_stages import suite
 
 
+def plan(steps: list[int], workers: int) -> list[list[int]]:
+    """Share the steps among workers so that they finish together.
+
+    Later stages have more to test, so the step number stands in for its cost: the
+    costliest step goes first to the least-loaded worker (longest-processing-time first).
+    """
+    loads = [[0, []] for _ in range(max(1, min(workers, len(steps))))]
+    for step in sorted(steps, reverse=True):
+        least = min(loads, key=lambda load: load[0])
+        least[0] += 1 + step  # a constant for the session's start, plus the tests
+        least[1].append(step)
+    return [sorted(load[1]) for load in loads if load[1]]
+
+
+def command(steps: list[int], reports: pathlib.Path, python: str | None = None) -> list[str]:
+    """The command line of one worker running `steps` and writing reports into `reports`."""
+    return [python or sys.executable, "-m", "dezero_stages.batch", "--reports", str(reports),
+            *map(str, steps)]
+
+
 def _forget_suite_and_stage() -> None:
     """Drop `dezero` and the suite's modules, so the next session imports them afresh."""
     for name in list(sys.modules):
