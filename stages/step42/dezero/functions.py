@@ -366,8 +366,11 @@ class MeanSquaredError(Function):
     def forward(self, x0, x1):
         _check_mse_shapes("mean_squared_error", x0, x1)
         diff = x0 - x1
-        # len() is a Python int, which keeps float32 data float32.
-        return (diff ** 2).sum() / len(diff)
+        # N as a number of the result's float dtype (float32 for float32
+        # data): NumPy 1.x would divide the float32 sum, a numpy scalar, by
+        # the Python int len(diff) in float64.
+        n = np.result_type(diff.dtype, 1.0).type(len(diff))
+        return (diff ** 2).sum() / n
 
     def backward(self, gy):
         # dy/d diff = 2 diff / N, and diff = x0 - x1 passes it to x0 with
