@@ -1,1 +1,1 @@
-"""dezero-stages tooling: the stage registry and the `python -m tools` command line."""
+"""The stage command line, `python -m tools` (see tools/cli.py); tests in tools/tests."""

@@ -1,4 +1,6 @@
-"""Mutation check: deliberately broken copies of stages must fail the shared suite.
+"""mutants: deliberately broken copies of stages must fail the shared suite.
+
+    mutants              grade every mutant of tools/mutants.toml; any survivor fails
 
 Each mutant in tools/mutants.toml names a stage, one textual change and the capability the
 suite must report as failed. A surviving mutant is a blind spot in the suite.
@@ -8,16 +10,16 @@ from __future__ import annotations
 
 import concurrent.futures
 import dataclasses
-import json
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 import tomllib
 from pathlib import Path
 
 from dezero_stages import registry
+from tools.common import SUITE_MODULES, Command, require_modules
+from tools.lock import ignore_non_content
+from tools.runner import run_suite
 
 MUTANTS = Path(__file__).with_name("mutants.toml")
 
@@ -48,7 +50,7 @@ def make_copy(mutant: Mutant, workdir: Path) -> Path:
     """Copy the stage into workdir and apply the mutation; the text must occur exactly once."""
     source = registry.stage_dir(mutant.stage)
     target = workdir / "impl"
-    shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    shutil.copytree(source, target, ignore=ignore_non_content(source))
     path = target / mutant.file
     text = path.read_text(encoding="utf-8")
     count = text.count(mutant.old)
@@ -61,24 +63,19 @@ def make_copy(mutant: Mutant, workdir: Path) -> Path:
     return target
 
 
-def run(mutant: Mutant) -> Outcome:
+def grade(mutant: Mutant) -> Outcome:
+    """Run the suite on the mutant as its stage's step: killed if `expect` fails."""
     with tempfile.TemporaryDirectory(prefix="mutant-") as tmp:
         workdir = Path(tmp)
         try:
             impl = make_copy(mutant, workdir)
         except ValueError as err:
             return Outcome(mutant, False, str(err))
-        report_path = workdir / "report.json"
-        command = [sys.executable, "-m", "pytest", "shared_tests", "--stage", str(mutant.stage),
-                   "--impl", str(impl), "-q", "-p", "no:cacheprovider", "-p", "no:xdist",
-                   "--capability-json", str(report_path), "--no-capability-report"]
         env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
-        proc = subprocess.run(command, cwd=registry.ROOT, capture_output=True, text=True,
-                              env=env, timeout=600)
-        if not report_path.is_file():
-            return Outcome(mutant, False, "the suite wrote no report:\n" + proc.stdout[-2000:])
-        report = json.loads(report_path.read_text(encoding="utf-8"))
-    failed = [c["name"] for c in report["capabilities"] if c["status"] == "fail"]
+        run = run_suite(mutant.stage, workdir / "report.json", impl=impl, timeout=600, env=env)
+    if run.report is None:
+        return Outcome(mutant, False, "the suite wrote no report:\n" + run.output[-2000:])
+    failed = [c.name for c in run.report.capabilities if c.status == "fail"]
     if mutant.expect in failed:
         return Outcome(mutant, True, f"killed: {mutant.expect} failed")
     if failed:
@@ -86,10 +83,11 @@ def run(mutant: Mutant) -> Outcome:
     return Outcome(mutant, False, "survived: every capability passed")
 
 
-def cmd_mutants(args) -> int:
+def run_mutants(args) -> int:
+    require_modules(args, *SUITE_MODULES, session="mutants")
     mutants = load()
     with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        outcomes = list(pool.map(run, mutants))
+        outcomes = list(pool.map(grade, mutants))
     for outcome in outcomes:
         mark = "killed  " if outcome.killed else "SURVIVED"
         print(f"{mark} step {outcome.mutant.stage:>2}  {outcome.mutant.name}: {outcome.detail}")
@@ -97,3 +95,7 @@ def cmd_mutants(args) -> int:
     print(f"{len(outcomes) - len(survivors)} killed, {len(survivors)} survived "
           f"(of {len(outcomes)} mutants in {MUTANTS.name})")
     return 1 if survivors else 0
+
+
+COMMANDS = (Command("mutants", "check that deliberately broken stages fail the suite",
+                    run_mutants),)

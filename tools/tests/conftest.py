@@ -107,6 +107,12 @@ def demo_source(step: int) -> str:
             f'print("demo of step {step}")\n')
 
 
+def argv_demo(step: int, exit_status: int = 0) -> None:
+    """Make stage `step`'s demo.py print the arguments it gets, then exit with a status."""
+    (registry.stage_dir(step) / "demo.py").write_text(
+        f"import sys\nprint('ARGS', sys.argv[1:])\nsys.exit({exit_status})\n")
+
+
 @pytest.fixture
 def repo(tmp_path, monkeypatch) -> pathlib.Path:
     """tmp_path/stages with steps 1-7 in the manifest, 1-4 and 6 built (5 has no code)."""

@@ -3,7 +3,7 @@
 import difflib
 
 from dezero_stages import registry
-from tools import cli
+from tools import carry, cli
 
 FIXED = "    return x ** 2\n"
 DEFECT = "    return x ** 3  # the defect the carry tests fix\n"
@@ -117,10 +117,10 @@ def test_carry_follows_code_that_moved_to_other_modules(git_repo, capsys):
 def test_split_patch_cuts_plain_and_git_diffs_per_file():
     plain = ("--- a/dezero/__init__.py\n+++ b/dezero/__init__.py\n@@ -1 +1 @@\n-x\n+y\n"
              "--- a/demo.py\n+++ b/demo.py\n@@ -1 +1 @@\n-p\n+q\n")
-    assert [p.path for p in cli.split_patch(plain)] == ["dezero/__init__.py", "demo.py"]
+    assert [p.path for p in carry.split_patch(plain)] == ["dezero/__init__.py", "demo.py"]
     git = ("diff --git a/dezero/core.py b/dezero/core.py\nindex 1..2 100644\n"
            "--- a/dezero/core.py\n+++ b/dezero/core.py\n@@ -1 +1 @@\n-x\n+y\n" + plain)
-    pieces = cli.split_patch(git)
+    pieces = carry.split_patch(git)
     assert [p.path for p in pieces] == ["dezero/core.py", "dezero/__init__.py", "demo.py"]
     retargeted = pieces[1].retarget("dezero/core_simple.py")
     assert retargeted.startswith("--- a/dezero/core_simple.py\n+++ b/dezero/core_simple.py")

@@ -1,11 +1,13 @@
 """list, show, diff, new, demo, and the errors every command gives for bad input."""
 
+import subprocess
 import sys
 
 import pytest
 
-from dezero_stages import registry
-from tools import cli
+from dezero_stages import registry, suite
+from tools import cli, lock, new, runner
+from tools.tests.conftest import argv_demo
 
 
 def test_list_shows_every_manifest_step(repo, capsys):
@@ -91,7 +93,7 @@ def test_new_copies_forward_and_marks_the_new_step(repo, capsys):
     assert 'OUT = "out/step07"' in (registry.stage_dir(7) / "demo.py").read_text()
     assert "python -m tools freeze" in out
     assert 7 in registry.built_stages()
-    assert sorted(cli.stage_files(registry.stage_dir(7))) == ["demo.py", "dezero/__init__.py"]
+    assert sorted(lock.stage_files(registry.stage_dir(7))) == ["demo.py", "dezero/__init__.py"]
     assert not (registry.stage_dir(7) / ".ruff_cache").exists()
     assert not (registry.stage_dir(7) / "dezero" / "__pycache__").exists()
     assert not [p for p in registry.STAGES_DIR.iterdir() if p.name.startswith(".")]
@@ -109,13 +111,12 @@ def test_new_refuses_an_existing_stage_and_a_step_without_code(repo, capsys):
 def test_bump_module_handles_a_one_line_docstring():
     step = registry.Step(23, "Packaging", "패키지로 정리", 2, True, "a package")
     text = '"""DeZero as it stands after step 22: Operator overloading (3)."""\n__step__ = 22\n'
-    assert cli.bump_module(text, step) == (
+    assert new.bump_module(text, step) == (
         '"""DeZero as it stands after step 23: Packaging."""\n__step__ = 23\n')
 
 
 def test_demo_passes_out_and_extra_arguments(repo, capfd):
-    script = registry.stage_dir(4) / "demo.py"
-    script.write_text("import sys\nprint('ARGS', sys.argv[1:])\nsys.exit(3)\n")
+    argv_demo(4, exit_status=3)
     assert cli.main(["demo", "5", "--epochs", "2"]) == 3  # step 5 is served by stage 4
     captured = capfd.readouterr()
     assert "ARGS ['--out', 'out/step05', '--epochs', '2']" in captured.out
@@ -144,16 +145,26 @@ def test_unknown_options_are_refused_except_for_demo(repo, capsys):
     assert "--bogus" in capsys.readouterr().err
 
 
-def test_suite_command_follows_the_plugin_contract(tmp_path):
-    command = cli.suite_command(17, tmp_path / "r.json", xdist=False)
-    assert command[:5] == [sys.executable, "-m", "pytest", "shared_tests", "--stage"]
+def test_suite_command_follows_the_plugin_contract(tmp_path, monkeypatch):
+    # matrix, grade and mutants all run the suite through runner.run_suite, which asks
+    # dezero_stages.suite for the command line.
+    seen = []
+
+    def fake_run(command, **kwargs):
+        seen.append(command)
+        return subprocess.CompletedProcess(command, 0, "", "")
+
+    monkeypatch.setattr(runner.subprocess, "run", fake_run)
+    runner.run_suite(17, tmp_path / "r.json")
+    command = seen[-1]
+    assert command[:5] == [sys.executable, "-m", "pytest", str(suite.SUITE_DIR), "--stage"]
     assert command[5] == "17"
-    assert ["-p", "no:xdist"] == command[command.index("no:cacheprovider") + 1:][:2]
+    assert ["-p", "no:xdist"] == command[command.index("-q") + 1:][:2]
     assert command[-3:] == ["--capability-json", str(tmp_path / "r.json"),
                             "--no-capability-report"]
-    with_impl = cli.suite_command(17, tmp_path / "r.json", impl=tmp_path)
-    assert with_impl[6:8] == ["--impl", str(tmp_path)]
-    assert "no:xdist" not in with_impl
+    runner.run_suite(17, tmp_path / "r.json", impl=tmp_path)
+    with_impl = seen[-1]
+    assert with_impl[with_impl.index("--impl"):][:2] == ["--impl", str(tmp_path)]
 
 
 def test_diff_shows_a_new_module_against_the_file_it_was_made_from(repo, capsys):

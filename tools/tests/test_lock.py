@@ -3,7 +3,7 @@
 import hashlib
 import json
 
-from dezero_stages import registry
+from dezero_stages import fileio, registry
 from tools import cli
 
 
@@ -104,6 +104,6 @@ def test_freeze_again_prints_the_stages_that_changed(repo, capsys):
 def test_atomic_write_leaves_only_the_target(tmp_path):
     target = tmp_path / "report.txt"
     target.write_text("old")
-    cli.write_atomic(target, "new\n")
+    fileio.write_atomic(target, "new\n")
     assert target.read_text() == "new\n"
     assert [p.name for p in tmp_path.iterdir()] == ["report.txt"]

@@ -1,26 +1,29 @@
 """The matrix grid, its Markdown and HTML forms, and the learner's grade, from hand-made
-reports in the shape shared_tests/conftest.py writes with --capability-json."""
+reports in the JSON shape of dezero_stages/report.py, read back with report.from_dict."""
 
 import json
 
 import pytest
 
 from dezero_stages import registry
-from tools import cli
+from dezero_stages import report as report_format
+from tools import cli, common, diff, grade, matrix, runner
 
 
-def cap(name, step, status, until=None, failures=()):
+def cap(name, step, status, until=None, failures=(), skips=()):
     return {"name": name, "step": step, "until": until,
             "kind": "pin" if until is not None else "feature", "summary": f"summary of {name}",
-            "status": status, "passed": int(status == "pass"), "failed": len(failures),
-            "skipped": 0, "failures": [dict(f) for f in failures]}
+            "status": status, "passed": int(status in ("pass", "partial")),
+            "failed": len(failures), "skipped": len(skips),
+            "failures": [dict(f) for f in failures], "skips": list(skips)}
 
 
 def report(step, stage, *caps, exitstatus=0):
     impl = f"/repo/stages/step{stage:02d}" if stage is not None else "/home/me/mine"
-    return {"step": step, "stage": stage, "impl": impl,
-            "dezero_file": f"{impl}/dezero/__init__.py",
-            "exitstatus": exitstatus, "capabilities": list(caps)}
+    return report_format.from_dict({
+        "schema": report_format.SCHEMA, "step": step, "stage": stage, "impl": impl,
+        "dezero_file": f"{impl}/dezero/__init__.py",
+        "exitstatus": exitstatus, "capabilities": list(caps)})
 
 
 FAILURE = {"test": "shared_tests/test_memory.py::test_weak",
@@ -30,19 +33,19 @@ FAILURE = {"test": "shared_tests/test_memory.py::test_weak",
 def sample_runs():
     """Steps 16, 17 (a failure) and 18 (pytest crashed: no report)."""
     return [
-        cli.StageRun(16, report(16, 16, cap("generation-order", 16, "pass"),
+        runner.StageRun(16, report(16, 16, cap("generation-order", 16, "pass"),
                                 cap("cycle-survives", 7, "pass", until=16),
                                 cap("weakref-outputs", 17, "arrives")), seconds=1.5),
-        cli.StageRun(17, report(17, 17, cap("generation-order", 17 - 1, "pass"),
+        runner.StageRun(17, report(17, 17, cap("generation-order", 17 - 1, "pass"),
                                 cap("cycle-survives", 7, "fixed", until=16),
                                 cap("weakref-outputs", 17, "fail", failures=[FAILURE])),
                      returncode=1, seconds=2.0),
-        cli.StageRun(18, None, returncode=4, seconds=0.5, output="ERROR: usage\n"),
+        runner.StageRun(18, None, returncode=4, seconds=0.5, output="ERROR: usage\n"),
     ]
 
 
 def test_grid_places_one_symbol_per_capability_and_step():
-    text = cli.render_grid(sample_runs())
+    text = matrix.render_grid(sample_runs())
     lines = text.splitlines()
     assert lines[0].split() == ["capability", "steps", "16", "17", "18"]
     assert lines[1].split() == ["generation-order", "16", "✓", "✓", "!"]
@@ -57,10 +60,10 @@ def test_grid_places_one_symbol_per_capability_and_step():
 
 def test_grid_can_fall_back_to_ascii_and_colour():
     runs = sample_runs()
-    plain = cli.render_grid(runs, cli.ASCII_SYMBOLS)
+    plain = matrix.render_grid(runs, matrix.ASCII_SYMBOLS)
     assert "✓" not in plain
     assert plain.splitlines()[3].split()[2:] == [".", "x", "!"]
-    coloured = cli.render_grid(runs, paint=cli.Painter(True))
+    coloured = matrix.render_grid(runs, paint=common.Painter(True))
     assert "\x1b[31m✗\x1b[0m" in coloured
 
 
@@ -68,17 +71,17 @@ def test_symbols_for_a_stream_that_cannot_encode_them():
     class Latin1:
         encoding = "latin-1"
 
-    assert cli.symbols_for(Latin1()) is cli.ASCII_SYMBOLS
+    assert matrix.symbols_for(Latin1()) is matrix.ASCII_SYMBOLS
 
 
 def test_no_code_steps_are_labelled_with_their_stage():
-    run = cli.StageRun(15, report(15, 14, cap("cleargrad", 14, "pass")))
-    assert "step 15 (stage 14)" in cli.render_grid([run])
-    assert "Steps 15 have no code: they run stages 14." in cli.render_markdown([run])
+    run = runner.StageRun(15, report(15, 14, cap("cleargrad", 14, "pass")))
+    assert "step 15 (stage 14)" in matrix.render_grid([run])
+    assert "Steps 15 have no code: they run stages 14." in matrix.render_markdown([run])
 
 
 def test_markdown_table():
-    lines = cli.render_markdown(sample_runs()).splitlines()
+    lines = matrix.render_markdown(sample_runs()).splitlines()
     assert lines[0] == "| capability | steps | 16 | 17 | 18 |"
     assert lines[1] == "|---|---|:-:|:-:|:-:|"
     assert lines[4] == "| `weakref-outputs` | 17 | · | ✗ | ! |"
@@ -89,8 +92,8 @@ def test_markdown_table():
 
 def test_html_table_marks_cells_and_escapes_messages():
     runs = sample_runs()
-    runs[1].report["capabilities"][2]["failures"][0]["message"] = "assert a < b"
-    page = cli.render_html(runs, wall_seconds=3.25)
+    runs[1].report.capabilities[2].failures[0].message = "assert a < b"
+    page = matrix.render_html(runs, wall_seconds=3.25)
     assert page.count('<td class="fail"') == 1
     assert page.count('<td class="missing"') == 3
     assert "assert a &lt; b" in page
@@ -102,7 +105,7 @@ def test_stage_run_health():
     assert passed.ok and not passed.broken
     assert not failed.ok and not failed.broken  # failing capabilities explain exit status 1
     assert crashed.broken
-    odd = cli.StageRun(19, report(19, 19, cap("x", 1, "pass")), returncode=2)
+    odd = runner.StageRun(19, report(19, 19, cap("x", 1, "pass")), returncode=2)
     assert odd.broken  # exit status 2 with nothing failing: pytest itself had trouble
 
 
@@ -115,7 +118,7 @@ def test_matrix_writes_reports_and_fails_on_a_failing_stage(repo, monkeypatch, c
         seen.append(step)
         return runs[step]
 
-    monkeypatch.setattr(cli, "run_stage", fake_run_stage)
+    monkeypatch.setattr(matrix, "run_stage", fake_run_stage)
     md, js = tmp_path / "m.md", tmp_path / "m.json"
     status = cli.main(["matrix", "--stages", "1-3", "-j", "2", "--markdown", str(md),
                        "--json", str(js)])
@@ -132,23 +135,23 @@ def test_matrix_writes_reports_and_fails_on_a_failing_stage(repo, monkeypatch, c
 
 def test_matrix_passes_when_every_stage_passes(repo, monkeypatch, capsys):
     good = sample_runs()[0]
-    monkeypatch.setattr(cli, "run_stage", lambda step, workdir, timeout: good)
+    monkeypatch.setattr(matrix, "run_stage", lambda step, workdir, timeout: good)
     assert cli.main(["matrix", "--stages", "2"]) == 0
     assert "1 step in" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("spec, steps", [("1-3,6", [1, 2, 3, 6]), ("5, 2", [2, 5]), ("4", [4])])
 def test_parse_steps(repo, spec, steps):
-    assert cli.parse_steps(spec) == steps
+    assert matrix.parse_steps(spec) == steps
 
 
 def test_parse_steps_rejects_bad_specs(repo):
     with pytest.raises(registry.UnknownStageError, match="unknown stage 7-8: valid stages are 1-6"):
-        cli.parse_steps("6-8")
-    with pytest.raises(cli.CommandError, match="runs backwards"):
-        cli.parse_steps("3-1")
-    with pytest.raises(cli.CommandError, match="expected numbers"):
-        cli.parse_steps("one")
+        matrix.parse_steps("6-8")
+    with pytest.raises(common.CommandError, match="runs backwards"):
+        matrix.parse_steps("3-1")
+    with pytest.raises(common.CommandError, match="expected numbers"):
+        matrix.parse_steps("one")
 
 
 def test_grade_report_lists_results_failures_and_what_arrives_later():
@@ -158,7 +161,7 @@ def test_grade_report_lists_results_failures_and_what_arrives_later():
                   cap("weakref-outputs", 17, "fail", failures=[FAILURE]),
                   cap("retain-grad", 18, "arrives"), cap("no-grad", 18, "arrives"),
                   cap("variable-repr", 19, "arrives"), exitstatus=1)
-    text, status = cli.render_grade(data, step)
+    text, status = grade.render_grade(data, step)
     assert status == 1
     lines = text.splitlines()
     assert lines[0] == "graded as step 17 — Memory management"
@@ -173,15 +176,15 @@ def test_grade_report_lists_results_failures_and_what_arrives_later():
 
 def test_grade_report_of_a_passing_implementation_exits_zero():
     step = registry.Step(16, "Complex graphs", "복잡한 계산 그래프", 2, True, "generations")
-    text, status = cli.render_grade(report(16, None, cap("generation-order", 16, "pass")), step)
+    text, status = grade.render_grade(report(16, None, cap("generation-order", 16, "pass")), step)
     assert status == 0
     assert text.splitlines()[-1] == "1 passed, 0 failed (capabilities of step 16)"
 
 
 def test_stat_bars_are_scaled_but_never_hidden():
-    big = cli.FileDiff("a.py", [], ["x"] * 200, ["--- a", "+++ b", "@@"] + ["+x"] * 200)
-    small = cli.FileDiff("b.py", ["y"], [], ["--- a", "+++ b", "@@", "-y"])
-    lines = cli.render_stat([big, small], cli.Painter(False)).splitlines()
+    big = diff.FileDiff("a.py", [], ["x"] * 200, ["--- a", "+++ b", "@@"] + ["+x"] * 200)
+    small = diff.FileDiff("b.py", ["y"], [], ["--- a", "+++ b", "@@", "-y"])
+    lines = diff.render_stat([big, small], common.Painter(False)).splitlines()
     assert lines[0] == " a.py | 200 " + "+" * 50
     assert lines[1] == " b.py |   1 -"
     assert lines[2] == " 2 files changed, 200 insertions(+), 1 deletion(-)"
