@@ -2,10 +2,15 @@
 
     nox -s stage-17      the shared suite against stage 17, with its capability report
     nox -t stages        every stage, one session each (what CI runs as a matrix)
-    nox -t ci            every stage, lint, lock, the tools' tests and coverage (.ci/run)
+    nox -t ci            every stage, lint, lock, the tools' tests, coverage and mutants
+                         (what .ci/run runs)
     nox -s lint lock     ruff, and the check that frozen stages match stages/stages.lock
     nox -s coverage -- 17    line coverage of stage 17's dezero by the suite (>= 95 %)
+    nox -s mutants       deliberately broken stages (tools/mutants.toml) must fail the suite
     nox -s matrix | demo -- 17 | diff -- 16 17 | grade -- 17 PATH | tools
+
+The sessions matrix, demo, diff and grade pass everything after `--` to that
+`python -m tools` command.
 
 All sessions share one environment, `.nox/env`, made by the `env` session on first use and
 reused afterwards, so a warm `nox -s stage-17` spends its time running tests, not installing.
@@ -62,6 +67,11 @@ def _run(session: nox.Session, *args: str, **kwargs) -> None:
     session.run(_python(), *args, external=True, **kwargs)
 
 
+def _tools(session: nox.Session, command: str, *default: str) -> None:
+    """`python -m tools COMMAND` with the session's arguments, or `default` without any."""
+    _run(session, "-m", "tools", command, *(session.posargs or default))
+
+
 def _stage_session(step: int):
     served, _ = registry.resolve(step)
     note = "" if served == step else f" (no code in step {step}: checks stage {served})"
@@ -86,9 +96,9 @@ for _step in registry.session_steps():
 
 @nox.session(venv_backend="none", requires=["env"], tags=["ci"])
 def lint(session: nox.Session) -> None:
-    """ruff over the stages, the suite, the tools and this file."""
-    _run(session, "-m", "ruff", "check", "stages", "shared_tests", "tools", "noxfile.py",
-         "benchmarks")
+    """ruff over the stages, the suite, the tools, dezero_stages and this file."""
+    _run(session, "-m", "ruff", "check", "stages", "shared_tests", "tools", "dezero_stages",
+         "noxfile.py", "benchmarks")
 
 
 @nox.session(venv_backend="none", requires=["env"], tags=["ci"])
@@ -127,21 +137,19 @@ def coverage(session: nox.Session) -> None:
 @nox.session(venv_backend="none", requires=["env"], default=False)
 def matrix(session: nox.Session) -> None:
     """Capability x stage grid over every stage, stages run in parallel processes."""
-    _run(session, "-m", "tools", "matrix", *session.posargs)
+    _tools(session, "matrix")
 
 
 @nox.session(venv_backend="none", requires=["env"], default=False)
 def demo(session: nox.Session) -> None:
     """Run a step's demo: nox -s demo -- 17 (default: the newest stage)."""
-    args = session.posargs or [str(registry.built_stages()[-1])]
-    _run(session, "-m", "tools", "demo", *args)
+    _tools(session, "demo", str(registry.built_stages()[-1]))
 
 
 @nox.session(venv_backend="none", requires=["env"], default=False)
 def diff(session: nox.Session) -> None:
     """What a step changed: nox -s diff -- 16 17 (default: the two newest stages)."""
-    args = session.posargs or [str(n) for n in registry.built_stages()[-2:]]
-    _run(session, "-m", "tools", "diff", *args)
+    _tools(session, "diff", *[str(n) for n in registry.built_stages()[-2:]])
 
 
 @nox.session(venv_backend="none", requires=["env"], default=False)
@@ -149,7 +157,7 @@ def grade(session: nox.Session) -> None:
     """Grade your own code: nox -s grade -- 17 path/to/folder/with/dezero."""
     if len(session.posargs) < 2:
         session.error("usage: nox -s grade -- STEP PATH")
-    _run(session, "-m", "tools", "grade", *session.posargs)
+    _tools(session, "grade")
 
 
 @nox.session(venv_backend="none", requires=["env"], tags=["ci"], default=False)
