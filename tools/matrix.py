@@ -2,8 +2,10 @@
 
     matrix               the grid on the terminal; --markdown, --html, --json also write it
 
-Each stage runs in its own pytest process (runner.run_suite); the grid, the Markdown table
-and the HTML page are rendered from the reports those runs wrote.
+The stages run on one worker process per CPU, each worker running its share of the steps one
+after another (runner.run_batch); `--one-process-per-step` runs each step in a pytest
+process of its own instead (runner.run_suite). The grid, the Markdown table and the HTML page
+are rendered from the reports those runs wrote.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from tools.common import (
     plural,
     require_modules,
 )
-from tools.runner import StageRun, run_suite
+from tools.runner import StageRun, run_batch, run_suite
 
 Path = pathlib.Path
 
@@ -279,16 +281,23 @@ def run_matrix(args) -> int:
     require_modules(args, *SUITE_MODULES, session="matrix")
     jobs = max(1, args.jobs or os.cpu_count() or 1)
     start = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="dezero-matrix-") as tmp, \
-            concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(run_stage, step, Path(tmp), args.timeout) for step in steps]
-        runs = []
-        for future in concurrent.futures.as_completed(futures):
-            run = future.result()
-            runs.append(run)
-            # Progress, one line per finished stage, whether or not stderr is a terminal.
-            print(f"  {stage_note(run)}: {stage_totals(run)} ({run.seconds:.1f} s)",
-                  file=sys.stderr, flush=True)
+
+    def progress(run: StageRun) -> None:
+        # One line per finished stage, whether or not stderr is a terminal.
+        print(f"  {stage_note(run)}: {stage_totals(run)} ({run.seconds:.1f} s)",
+              file=sys.stderr, flush=True)
+
+    with tempfile.TemporaryDirectory(prefix="dezero-matrix-") as tmp:
+        if args.one_process_per_step:
+            with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
+                futures = [pool.submit(run_stage, step, Path(tmp), args.timeout)
+                           for step in steps]
+                runs = []
+                for future in concurrent.futures.as_completed(futures):
+                    runs.append(future.result())
+                    progress(runs[-1])
+        else:
+            runs = run_batch(steps, Path(tmp), jobs, timeout=args.timeout, on_finish=progress)
     runs.sort(key=lambda run: run.step)
     wall = time.perf_counter() - start
 
@@ -325,6 +334,9 @@ def add_arguments(parser) -> None:
                         help="parallel runs (default: CPUs)")
     parser.add_argument("--timeout", type=float, metavar="SECONDS", default=900,
                         help="give up on one stage's run after this long (default 900)")
+    parser.add_argument("--one-process-per-step", action="store_true",
+                        help="run each step in a pytest process of its own (slower; for "
+                             "telling a crash in one stage from the next)")
     parser.add_argument("--markdown", metavar="FILE", help="also write the grid as Markdown")
     parser.add_argument("--html", metavar="FILE", help="also write the grid as HTML")
     parser.add_argument("--json", metavar="FILE",
