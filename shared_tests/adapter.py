@@ -40,6 +40,11 @@ PLACES: tuple[tuple[str, str], ...] = (
     ("", "variable-box"),
     ("<core>", "package-layout"),
     ("utils", "dot-graph"),
+    ("layers", "layer"),
+    ("models", "model"),
+    ("optimizers", "optimizers"),
+    ("datasets", "spiral"),
+    ("dataloaders", "dataloader"),
 )
 
 
@@ -230,6 +235,11 @@ def scale_class(c: float):
             def backward(self, gy):
                 return gy * c
     return Scale
+
+
+def layers():
+    """dezero.layers (the book's `L`); its Linear is not functions' Linear (F.linear's class)."""
+    return module("layers")
 
 
 def gradient_check_function():
