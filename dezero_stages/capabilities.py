@@ -148,6 +148,7 @@ CAPABILITIES: tuple[Capability, ...] = (
     _feature("adaptive-optimizers", 46, "AdaGrad, AdaDelta and Adam (bias-corrected)"),
     _pin("no-indexing", 1, 46, "indexing a Variable is a TypeError"),
     _feature("get-item", 47, "x[...] and F.get_item with gradient; repeated indices add"),
+    _feature("log-clip", 47, "F.log and F.clip (gradient 1 inside the range, 0 outside)"),
     _feature("softmax", 47, "softmax(_simple) along an axis: rows sum to 1"),
     _feature("softmax-cross-entropy", 47, "softmax_cross_entropy(_simple): stable -mean log p[t]"),
     _feature("spiral", 48, "get_spiral / Spiral: 300 seeded points, 3 classes, float32"),

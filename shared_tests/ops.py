@@ -270,6 +270,9 @@ OPS += (
     Op("sigmoid", "sigmoid", lambda F, x: F.sigmoid(x), sigmoid_reference),
     Op("sigmoid_simple", "sigmoid", lambda F, x: F.sigmoid_simple(x), sigmoid_reference),
     # Step 47: indexing, softmax and its cross entropy (the labels are fixed by the shape)
+    Op("log", "log-clip", lambda F, x: F.log(x), np.log, domain=positive),
+    Op("clip(-1,1)", "log-clip", lambda F, x: F.clip(x, -1.0, 1.0),
+       lambda x: np.clip(x, -1.0, 1.0)),
     Op("x[1]", "get-item", lambda F, x: x[1], lambda x: x[1], shapes=(((3,),), ((2, 3),))),
     Op("x[:, 1:]", "get-item", lambda F, x: x[:, 1:], lambda x: x[:, 1:],
        shapes=(((2, 3),), ((3, 4),))),
