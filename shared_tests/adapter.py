@@ -44,6 +44,7 @@ PLACES: tuple[tuple[str, str], ...] = (
     ("models", "model"),
     ("optimizers", "optimizers"),
     ("datasets", "spiral"),
+    ("transforms", "transforms"),
     ("dataloaders", "dataloader"),
 )
 
