@@ -4,7 +4,9 @@ get_dot_graph() writes a computational graph in graphviz's DOT language and
 plot_dot_graph() has graphviz's `dot` program draw it. The numerical tools
 (numerical_diff, numerical_grad, gradient_check) moved here from the core:
 they check the framework rather than belong to it. reshape_sum_backward()
-and sum_to() serve the functions on tensors in dezero/functions.py.
+and sum_to() serve the functions on tensors in dezero/functions.py, and
+logsumexp() serves softmax_cross_entropy. get_file() downloads a data set's
+file once into a cache folder (cache_dir), verified.
 """
 
 import hashlib
