@@ -319,23 +319,69 @@ def test_an_unknown_format_reports_dots_complaint(sandbox):
         utils().plot_dot_graph(z, to_file=str(target))
 
 
-@cap("dot-render")
-@needs_dot
-def test_in_a_notebook_the_picture_is_returned_for_display(sandbox, monkeypatch):
-    # The book returns IPython's Image of the file, so Jupyter shows the graph in place.
+def _ipython_stand_in(monkeypatch):
+    """A test stand-in for IPython.display, strict where the real one is strict.
+
+    IPython's Image embeds raster pictures only and raises ValueError for anything else
+    (an .svg included); SVG takes an .svg. What was shown is recorded.
+    """
     shown = []
 
     class Image:
         def __init__(self, filename):
-            shown.append(filename)
+            if pathlib.Path(filename).suffix.lower() not in (".png", ".jpg", ".jpeg", ".gif"):
+                raise ValueError(f"Cannot embed the {pathlib.Path(filename).suffix!r} image "
+                                 "format")
+            shown.append(("Image", filename))
+
+    class SVG:
+        def __init__(self, filename):
+            shown.append(("SVG", filename))
 
     ipython = types.ModuleType("IPython")
-    ipython.display = types.SimpleNamespace(Image=Image)
+    ipython.display = types.SimpleNamespace(Image=Image, SVG=SVG)
     monkeypatch.setitem(sys.modules, "IPython", ipython)
     monkeypatch.setitem(sys.modules, "IPython.display", ipython.display)
+    return ipython.display, shown
+
+
+@cap("dot-render")
+@needs_dot
+def test_in_a_notebook_the_picture_is_returned_for_display(sandbox, monkeypatch):
+    # The book returns IPython's Image of the file, so Jupyter shows the graph in place.
+    display, shown = _ipython_stand_in(monkeypatch)
     z, _ = _diamond()
     target = sandbox / "graph.png"
     result = utils().plot_dot_graph(z, to_file=str(target))
-    assert isinstance(result, Image)
-    assert shown == [str(target)]
+    assert isinstance(result, display.Image)
+    assert shown == [("Image", str(target))]
     _png_size(target)
+
+
+@cap("dot-render")
+@needs_dot
+def test_in_a_notebook_an_svg_is_shown_as_svg_and_a_pdf_not_at_all(sandbox, monkeypatch):
+    # IPython's Image raises on an .svg: the stages before the fix crashed here.
+    display, shown = _ipython_stand_in(monkeypatch)
+    z, _ = _diamond()
+    svg = sandbox / "graph.svg"
+    assert isinstance(utils().plot_dot_graph(z, to_file=str(svg)), display.SVG)
+    assert shown == [("SVG", str(svg))]
+    pdf = sandbox / "graph.pdf"
+    assert utils().plot_dot_graph(z, to_file=str(pdf)) is None
+    assert pdf.read_bytes().startswith(b"%PDF")
+
+
+@cap("dot-render")
+@needs_dot
+def test_a_png_is_capped_in_size_and_gets_an_svg_beside_it(sandbox, monkeypatch):
+    # With the cap at one inch (96 pixels at dot's 96 dpi) the diamond, drawn at its natural
+    # size above 200 pixels high, must shrink to fit; its SVG beside it keeps every label.
+    monkeypatch.setattr(utils(), "MAX_PICTURE_INCHES", 1)
+    z, _ = _diamond()
+    target = sandbox / "graph.png"
+    utils().plot_dot_graph(z, to_file=str(target))
+    width, height = _png_size(target)
+    assert max(width, height) <= 96 + 2  # dot may round up a pixel
+    svg = (sandbox / "graph.svg").read_text()
+    assert "<svg" in svg and all(name in svg for name in ("Square", "Mul", "Add"))

@@ -108,7 +108,9 @@ def plot_dot_graph(output, verbose=True, to_file="graph.png"):
 
     The picture's format comes from to_file's extension (.png, .svg, .pdf,
     ...). The DOT text is written beside it, with the extension .dot, so
-    that it is there to read even when no picture can be drawn.
+    that it is there to read even when no picture can be drawn; a raster
+    picture (.png) is capped in size and gets an .svg beside it as well.
+    In a Jupyter notebook the picture is returned, so that it shows.
     """
     dot_graph = get_dot_graph(output, verbose)
 
@@ -133,20 +135,51 @@ def plot_dot_graph(output, verbose=True, to_file="graph.png"):
             "is not on PATH. Install graphviz (apt-get install graphviz, "
             "brew install graphviz, or see https://graphviz.org/download/). "
             f"The graph's DOT text was written to {dot_file}.")
+    _run_dot(dot, extension, dot_file, to_file)
+    if extension in RASTER_FORMATS:
+        # A big graph (tanh's 6th derivative) is capped in pixels and its
+        # labels shrink out of sight, so an SVG that scales is drawn beside it.
+        _run_dot(dot, "svg", dot_file, stem + ".svg")
+    return _for_notebook(to_file, extension)
+
+
+# Formats whose pictures are pixels. Their size is capped at this many
+# inches a side (at dot's 96 dpi: 3840 pixels), so that a huge graph does
+# not make a picture too big to open.
+RASTER_FORMATS = ("png", "jpg", "jpeg", "gif", "bmp")
+MAX_PICTURE_INCHES = 40
+
+
+def _run_dot(dot, extension, dot_file, to_file):
+    """Have dot draw dot_file into to_file in the given format."""
+    command = [dot, "-T" + extension, dot_file, "-o", to_file]
+    if extension in RASTER_FORMATS:
+        # size="W,H" only ever shrinks a drawing that is bigger than W x H.
+        side = MAX_PICTURE_INCHES
+        command.insert(1, f"-Gsize={side},{side}")
     # A list of arguments, not a shell command: file names with spaces work.
-    result = subprocess.run([dot, "-T" + extension, dot_file, "-o", to_file],
-                            capture_output=True, text=True)
+    result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0:
         raise RuntimeError(
             f"plot_dot_graph: dot could not draw {to_file} from {dot_file} "
             f"(exit status {result.returncode}): {result.stderr.strip()}")
 
-    # In a Jupyter notebook, returning an Image shows the picture in place.
+
+def _for_notebook(to_file, extension):
+    """What a Jupyter notebook shows the picture with, or None outside one.
+
+    IPython's Image takes only raster pictures (it raises on an .svg), so an
+    SVG gets IPython's SVG and other formats (.pdf) nothing.
+    """
     try:
         from IPython import display
     except ImportError:
         return None
-    return display.Image(filename=to_file)
+    if extension == "svg":
+        return display.SVG(filename=to_file)
+    if extension in ("png", "jpg", "jpeg", "gif"):
+        return display.Image(filename=to_file)
+    return None
 
 
 # --- Helpers for the functions on tensors ----------------------------------
