@@ -478,7 +478,11 @@ class Sigmoid(Function):
     def forward(self, x):
         # The same value as 1 / (1 + exp(-x)), written with tanh: exp(-x)
         # overflows (with a warning) for large negative x, tanh never does.
-        return np.tanh(x * 0.5) * 0.5 + 0.5
+        # 0.5 is taken in x's float dtype (float64 for integer x): NumPy 1.x
+        # would compute a 0-d float32 array times the Python float 0.5 in
+        # float64.
+        half = np.result_type(x.dtype, 0.5).type(0.5)
+        return np.tanh(x * half) * half + half
 
     def backward(self, gy):
         # The sigmoid's derivative is y (1 - y): the output gives it.
@@ -575,8 +579,11 @@ class MeanSquaredError(Function):
     def forward(self, x0, x1):
         _check_mse_shapes("mean_squared_error", x0, x1)
         diff = x0 - x1
-        # len() is a Python int, which keeps float32 data float32.
-        return (diff ** 2).sum() / len(diff)
+        # N as a number of the result's float dtype (float32 for float32
+        # data): NumPy 1.x would divide the float32 sum, a numpy scalar, by
+        # the Python int len(diff) in float64.
+        n = np.result_type(diff.dtype, 1.0).type(len(diff))
+        return (diff ** 2).sum() / n
 
     def backward(self, gy):
         # dy/d diff = 2 diff / N, and diff = x0 - x1 passes it to x0 with
