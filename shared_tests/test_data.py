@@ -120,6 +120,12 @@ def test_transforms_apply_to_each_example_and_leave_the_data_alone():
 
 
 @cap("dataset")
+def test_the_base_dataset_holds_nothing_until_a_subclass_prepares_it():
+    ds = A.fn("Dataset")(train=False)
+    assert ds.train is False and ds.data is None and ds.label is None
+
+
+@cap("dataset")
 def test_data_without_labels_gives_none():
     class Unlabelled(A.fn("Dataset")):
         def prepare(self):
