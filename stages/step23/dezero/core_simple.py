@@ -167,12 +167,13 @@ def as_array(x, *, like=None):
     """Return x as an ndarray: numpy scalars become 0-d arrays.
 
     like: the Variable that x is about to meet in an operator. The number
-    then takes the dtype numpy would give it next to like's data, so float32
+    then takes the dtype numpy would give it next to like's dtype, so float32
     data stays float32; a bare np.array(2) is int64, and NumPy 2 would let
-    it promote float32 data to float64.
+    it promote float32 data to float64. (The dtype, not the data: NumPy 1.x
+    ignores a 0-d array's dtype next to a Python number.)
     """
     if np.isscalar(x):
-        dtype = None if like is None else np.result_type(like.data, x)
+        dtype = None if like is None else np.result_type(like.dtype, x)
         return np.array(x, dtype=dtype)
     return x
 
