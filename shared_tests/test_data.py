@@ -205,16 +205,18 @@ def _epoch(loader):
 
 
 @cap("dataloader")
-@pytest.mark.parametrize("n, batch_size", [(10, 3), (9, 3), (10, 1), (10, 10), (10, 32)])
-def test_an_epoch_has_ceil_n_over_batch_size_batches_the_last_one_short(n, batch_size):
-    batches, order = _epoch(_loader(n, batch_size))
-    sizes = [len(t) for _, t in batches]
-    assert len(batches) == math.ceil(n / batch_size)
-    assert sizes == [batch_size] * (n // batch_size) + ([n % batch_size] if n % batch_size else [])
-    assert sorted(order.tolist()) == list(range(n))  # every example once
-    for x, t in batches:
-        assert isinstance(x, np.ndarray) and x.shape == (len(t), 1)
-        np.testing.assert_array_equal(x[:, 0], t.astype(np.float64) ** 2)  # pairs kept
+def test_an_epoch_has_ceil_n_over_batch_size_batches_the_last_one_short():
+    for n, batch_size in [(10, 3), (9, 3), (10, 1), (10, 10), (10, 32)]:
+        where = f"{n} examples in batches of {batch_size}"
+        batches, order = _epoch(_loader(n, batch_size))
+        sizes = [len(t) for _, t in batches]
+        assert len(batches) == math.ceil(n / batch_size), where
+        last = [n % batch_size] if n % batch_size else []
+        assert sizes == [batch_size] * (n // batch_size) + last, where
+        assert sorted(order.tolist()) == list(range(n)), where  # every example once
+        for x, t in batches:
+            assert isinstance(x, np.ndarray) and x.shape == (len(t), 1), where
+            np.testing.assert_array_equal(x[:, 0], t.astype(np.float64) ** 2)  # pairs kept
 
 
 @cap("dataloader")
