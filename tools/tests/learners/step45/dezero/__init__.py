@@ -1,0 +1,27 @@
+# ruff: noqa: F401, I001  (the book's __init__.py: one re-export per line, chosen by is_simple_core)
+# A learner's dezero package as the book's step 45 program imports it
+# (`from dezero import Variable, Model`, `import dezero.layers as L`,
+# `import dezero.functions as F`).
+is_simple_core = False
+
+if is_simple_core:
+    from dezero.core_simple import Variable
+    from dezero.core_simple import Function
+    from dezero.core_simple import using_config
+    from dezero.core_simple import no_grad
+    from dezero.core_simple import as_array
+    from dezero.core_simple import as_variable
+    from dezero.core_simple import setup_variable
+else:
+    from dezero.core import Variable
+    from dezero.core import Parameter
+    from dezero.core import Function
+    from dezero.core import using_config
+    from dezero.core import no_grad
+    from dezero.core import as_array
+    from dezero.core import as_variable
+    from dezero.core import setup_variable
+    from dezero.layers import Layer
+    from dezero.models import Model
+
+setup_variable()
