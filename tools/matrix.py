@@ -266,6 +266,20 @@ def run_stage(step: int, workdir: Path, timeout: float | None) -> StageRun:
     return run_suite(step, workdir / f"step{step:02d}.json", timeout=timeout)
 
 
+def run_steps(steps: list[int], workdir: Path, jobs: int, timeout: float | None, on_finish,
+              one_process_per_step: bool = False) -> list[StageRun]:
+    """Every step's run: on batch workers, or (one_process_per_step) a pytest process each."""
+    if not one_process_per_step:
+        return run_batch(steps, workdir, jobs, timeout=timeout, on_finish=on_finish)
+    runs = []
+    with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
+        futures = [pool.submit(run_stage, step, workdir, timeout) for step in steps]
+        for future in concurrent.futures.as_completed(futures):
+            runs.append(future.result())
+            on_finish(runs[-1])
+    return runs
+
+
 def _json(runs: list[StageRun], wall: float) -> str:
     data = {"wall_seconds": round(wall, 3), "stages": [
         {"step": run.step, "returncode": run.returncode, "seconds": round(run.seconds, 3),
@@ -288,16 +302,8 @@ def run_matrix(args) -> int:
               file=sys.stderr, flush=True)
 
     with tempfile.TemporaryDirectory(prefix="dezero-matrix-") as tmp:
-        if args.one_process_per_step:
-            with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
-                futures = [pool.submit(run_stage, step, Path(tmp), args.timeout)
-                           for step in steps]
-                runs = []
-                for future in concurrent.futures.as_completed(futures):
-                    runs.append(future.result())
-                    progress(runs[-1])
-        else:
-            runs = run_batch(steps, Path(tmp), jobs, timeout=args.timeout, on_finish=progress)
+        runs = run_steps(steps, Path(tmp), jobs, args.timeout, progress,
+                         one_process_per_step=args.one_process_per_step)
     runs.sort(key=lambda run: run.step)
     wall = time.perf_counter() - start
 

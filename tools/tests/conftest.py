@@ -140,3 +140,17 @@ def git_repo(repo) -> pathlib.Path:
         pytest.skip("git is not installed")
     subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
     return repo
+
+
+def fake_steps(monkeypatch, run_one):
+    """Make `tools matrix` take each step's StageRun from run_one(step, workdir, timeout)."""
+    from tools import matrix
+
+    def run_steps(steps, workdir, jobs, timeout, on_finish, one_process_per_step=False):
+        runs = []
+        for step in steps:
+            runs.append(run_one(step, workdir, timeout))
+            on_finish(runs[-1])
+        return runs
+
+    monkeypatch.setattr(matrix, "run_steps", run_steps)

@@ -8,6 +8,7 @@ import pytest
 from dezero_stages import registry
 from dezero_stages import report as report_format
 from tools import cli, common, diff, grade, matrix, runner
+from tools.tests.conftest import fake_steps
 
 
 def cap(name, step, status, until=None, failures=(), skips=()):
@@ -118,7 +119,7 @@ def test_matrix_writes_reports_and_fails_on_a_failing_stage(repo, monkeypatch, c
         seen.append(step)
         return runs[step]
 
-    monkeypatch.setattr(matrix, "run_stage", fake_run_stage)
+    fake_steps(monkeypatch, fake_run_stage)
     md, js = tmp_path / "m.md", tmp_path / "m.json"
     status = cli.main(["matrix", "--stages", "1-3", "-j", "2", "--markdown", str(md),
                        "--json", str(js)])
@@ -135,7 +136,7 @@ def test_matrix_writes_reports_and_fails_on_a_failing_stage(repo, monkeypatch, c
 
 def test_matrix_passes_when_every_stage_passes(repo, monkeypatch, capsys):
     good = sample_runs()[0]
-    monkeypatch.setattr(matrix, "run_stage", lambda step, workdir, timeout: good)
+    fake_steps(monkeypatch, lambda step, workdir, timeout: good)
     assert cli.main(["matrix", "--stages", "2"]) == 0
     assert "1 step in" in capsys.readouterr().out
 

@@ -12,7 +12,7 @@ import pytest
 from dezero_stages import registry
 from dezero_stages import report as report_format
 from tools import cli, common, grade, matrix, runner
-from tools.tests.conftest import argv_demo
+from tools.tests.conftest import argv_demo, fake_steps
 from tools.tests.test_reports import cap, report, sample_runs
 
 
@@ -186,7 +186,7 @@ def test_every_status_of_the_report_has_a_symbol_or_is_shown_as_other():
 def test_matrix_prints_a_line_per_finished_stage_when_stderr_is_not_a_terminal(
         repo, monkeypatch, capsys):
     runs = {1: sample_runs()[0], 2: sample_runs()[1]}
-    monkeypatch.setattr(matrix, "run_stage", lambda step, workdir, timeout: runs[step])
+    fake_steps(monkeypatch, lambda step, workdir, timeout: runs[step])
     assert not sys.stderr.isatty()
     matrix_status = cli.main(["matrix", "--stages", "1-2"])
     assert matrix_status == 1
