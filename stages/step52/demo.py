@@ -1,0 +1,193 @@
+"""Step 52 demo: step 51's MLP trained on the GPU when CuPy can use one, else on the CPU.
+
+The training loop is the same either way: only model.to_gpu() and
+train_loader.to_gpu() differ, and every function picks numpy or CuPy from
+the arrays it is given.
+"""
+
+import argparse
+import os
+import time
+
+import matplotlib
+
+matplotlib.use("Agg")  # draw to files only; no display needed
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+import dezero  # noqa: E402
+import dezero.functions as F  # noqa: E402
+from dezero import DataLoader, cuda, optimizers, transforms  # noqa: E402
+from dezero.datasets import MNIST, Dataset  # noqa: E402
+from dezero.models import MLP  # noqa: E402
+
+
+class Digits(Dataset):
+    """scikit-learn's 8x8 handwritten digits (1797 images, in the package).
+
+    Shaped like MNIST, (N, 1, 8, 8) uint8 with values 0..16, split into
+    training and test data at random with a fixed seed.
+    """
+
+    def __init__(self, train=True,
+                 transform=transforms.Compose([transforms.Flatten(),
+                                               transforms.ToFloat(),
+                                               transforms.Normalize(0., 16.)]),
+                 target_transform=None):
+        super().__init__(train, transform, target_transform)
+
+    def prepare(self):
+        from sklearn.datasets import load_digits
+
+        digits = load_digits()
+        images = digits.images.astype(np.uint8).reshape(-1, 1, 8, 8)
+        # A fixed split, drawn from its own generator so that it leaves
+        # numpy's global random numbers alone.
+        order = np.random.default_rng(0).permutation(len(images))
+        n_test = 297
+        picked = order[n_test:] if self.train else order[:n_test]
+        self.data = images[picked]
+        self.label = digits.target[picked]
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", default="out/step52",
+                        help="folder for training.png")
+    parser.add_argument("--epochs", type=int, default=None,
+                        help="epochs (default: on MNIST 5 on a GPU as in the book, 1 on "
+                             "the CPU, about 20 s; 30 on the digits)")
+    parser.add_argument("--hidden", type=int, default=None,
+                        help="hidden units (default: 1000 on MNIST as in the book, 100 on "
+                             "the digits)")
+    return parser.parse_args()
+
+
+def load_data():
+    """(train_set, test_set, name): MNIST if it is available, else the 8x8 digits."""
+    try:
+        return MNIST(train=True), MNIST(train=False), "MNIST"
+    except (OSError, ValueError) as e:
+        # OSError: no download; ValueError: a corrupt file in the cache.
+        print(e)
+    print("MNIST is not available, so this demo trains the same model on "
+          "scikit-learn's 8x8 digits instead.")
+    try:
+        return Digits(train=True), Digits(train=False), "8x8 digits"
+    except ImportError:
+        print("scikit-learn is not installed either (pip install scikit-learn); "
+              "nothing to train on.")
+        return None
+
+
+def evaluate(model, loader):
+    """Mean loss and accuracy of model over loader's batches."""
+    sum_loss, sum_acc, count = 0.0, 0.0, 0
+    with dezero.no_grad():
+        for x, t in loader:
+            y = model(x)
+            # float() brings a 0-d GPU array back to the CPU as a number.
+            sum_loss += float(F.softmax_cross_entropy(y, t).data) * len(t)
+            sum_acc += float(F.accuracy(y, t).data) * len(t)
+            count += len(t)
+    return sum_loss / count, sum_acc / count
+
+
+def main():
+    args = parse_args()
+    os.makedirs(args.out, exist_ok=True)
+
+    data = load_data()
+    if data is None:
+        return
+    train_set, test_set, name = data
+    on_mnist = name == "MNIST"
+    use_gpu = cuda.gpu_enable
+    if use_gpu:
+        device = "GPU"
+        print("GPU found (CuPy/CUDA): training on the GPU")
+        default_epochs = 5 if on_mnist else 30
+    else:
+        device = "CPU"
+        print("no GPU (CuPy/CUDA not available): training on the CPU")
+        # What moving to the GPU says on a machine without one.
+        try:
+            dezero.Variable(np.zeros(1)).to_gpu()
+        except RuntimeError as e:
+            print(f"  (Variable.to_gpu() here raises RuntimeError: {e})")
+        default_epochs = 1 if on_mnist else 30
+    max_epoch = args.epochs or default_epochs
+    hidden_size = args.hidden or (1000 if on_mnist else 100)
+    batch_size = 100
+    print(f"{name}: {len(train_set)} training and {len(test_set)} test images; "
+          f"MLP(({hidden_size}, {hidden_size}, 10)) with ReLU, Adam, "
+          f"{max_epoch} epoch{'' if max_epoch == 1 else 's'} on the {device}")
+
+    np.random.seed(0)
+    train_loader = DataLoader(train_set, batch_size)
+    test_loader = DataLoader(test_set, batch_size, shuffle=False)
+    model = MLP((hidden_size, hidden_size, 10), activation=F.relu)
+    optimizer = optimizers.Adam().setup(model)
+
+    if use_gpu:
+        # The two lines that step 52 adds to a training program: the
+        # batches and the parameters go to the GPU, and with them every
+        # computation.
+        train_loader.to_gpu()
+        test_loader.to_gpu()
+        model.to_gpu()
+
+    losses, seconds = [], []
+    for epoch in range(max_epoch):
+        start = time.perf_counter()
+        sum_loss, sum_acc = 0.0, 0.0
+        for x, t in train_loader:
+            y = model(x)
+            loss = F.softmax_cross_entropy(y, t)
+            acc = F.accuracy(y, t)
+            model.cleargrads()
+            loss.backward()
+            optimizer.update()
+            sum_loss += float(loss.data) * len(t)
+            sum_acc += float(acc.data) * len(t)
+        # float(loss.data) above waits for the GPU each batch, so the time
+        # is the time the work took, not the time it took to queue it.
+        elapsed = time.perf_counter() - start
+        train_loss = sum_loss / len(train_set)
+        train_acc = sum_acc / len(train_set)
+        test_loss, test_acc = evaluate(model, test_loader)
+        losses.append(train_loss)
+        seconds.append(elapsed)
+        print(f"epoch {epoch + 1}: loss {train_loss:.4f}, accuracy {train_acc:.4f}; "
+              f"test loss {test_loss:.4f}, accuracy {test_acc:.4f}; "
+              f"time {elapsed:.4f} s")
+
+    # The parameters come back to the CPU, as numpy arrays, for anything
+    # that needs numpy (saving them, drawing them).
+    model.to_cpu()
+    W = model.l0.W.data
+    print(f"after to_cpu(): l0.W is a {type(W).__module__}.{type(W).__name__} "
+          f"of shape {W.shape}, {W.dtype}")
+
+    epochs = np.arange(1, max_epoch + 1)
+    fig, (ax_loss, ax_time) = plt.subplots(1, 2, figsize=(10, 4))
+    ax_loss.plot(epochs, losses, marker="o")
+    ax_loss.set_xlabel("epoch")
+    ax_loss.set_ylabel("training loss")
+    ax_loss.set_title("loss per epoch")
+    ax_time.bar(epochs, seconds, color="tab:orange")
+    ax_time.set_xlabel("epoch")
+    ax_time.set_ylabel("seconds")
+    ax_time.set_title(f"time per epoch on the {device}")
+    for ax in (ax_loss, ax_time):
+        ax.set_xticks(epochs if max_epoch <= 10 else epochs[::max(1, max_epoch // 10)])
+    fig.suptitle(f"{name}, MLP(({hidden_size}, {hidden_size}, 10)), Adam, batch {batch_size}")
+    fig.tight_layout()
+    to_file = os.path.join(args.out, "training.png")
+    fig.savefig(to_file, dpi=100)
+    plt.close(fig)
+    print("wrote", to_file)
+
+
+if __name__ == "__main__":
+    main()
