@@ -47,8 +47,11 @@ def command(steps: list[int], reports: pathlib.Path, python: str | None = None) 
 
 def _forget_suite_and_stage() -> None:
     """Drop `dezero` and the suite's modules, so the next session imports them afresh."""
-    for name in list(sys.modules):
-        if name == "dezero" or name.startswith(("dezero.", "shared_tests", "fresh_")):
+    suite_dir = str(suite.SUITE_DIR)
+    for name, module in list(sys.modules.items()):
+        where = getattr(module, "__file__", None) or ""
+        if name == "dezero" or name.startswith(("dezero.", "fresh_")) or \
+                where.startswith(suite_dir):
             del sys.modules[name]
 
 

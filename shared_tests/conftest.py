@@ -25,7 +25,8 @@ import pytest
 from dezero_stages import capabilities, registry
 from dezero_stages import report as report_format
 from dezero_stages.impl import ImplNotFoundError, locate
-from shared_tests import adapter
+
+from . import adapter
 
 STATUS_LABEL = {
     "pass": "present",

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from shared_tests import adapter as A
+from . import adapter as A
 
 
 class GradcheckError(AssertionError):

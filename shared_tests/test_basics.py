@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from hypothesis import strategies as st
 
-from shared_tests import adapter as A
-from shared_tests.gradcheck import gradcheck
+from . import adapter as A
+from .gradcheck import gradcheck
 
 cap = pytest.mark.capability
 
@@ -280,7 +280,7 @@ def test_gradient_check_leaves_the_input_unchanged():
 def test_the_suites_gradcheck_reports_a_wrong_backward_like_torch():
     # The checker the whole suite relies on must itself catch a wrong derivative and say
     # where: which input, which element, both values and the tolerances.
-    from shared_tests.gradcheck import GradcheckError
+    from .gradcheck import GradcheckError
 
     broken = _broken_square()
     with pytest.raises(GradcheckError) as info:

@@ -9,7 +9,7 @@ import math
 import numpy as np
 import pytest
 
-from shared_tests import adapter as A
+from . import adapter as A
 
 cap = pytest.mark.capability
 

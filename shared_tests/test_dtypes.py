@@ -8,7 +8,7 @@ rules, and so would every gradient computed with Variables from step 32 on.
 import numpy as np
 import pytest
 
-from shared_tests import adapter as A
+from . import adapter as A
 
 cap = pytest.mark.capability
 

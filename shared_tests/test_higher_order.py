@@ -15,8 +15,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from numpy.polynomial import Polynomial
 
-from shared_tests import adapter as A
-from shared_tests.gradcheck import gradgradcheck
+from . import adapter as A
+from .gradcheck import gradgradcheck
 
 cap = pytest.mark.capability
 floats = st.floats(-10, 10, allow_nan=False)

@@ -12,8 +12,8 @@ import weakref
 import numpy as np
 import pytest
 
-from shared_tests import adapter as A
-from shared_tests import dotparse
+from . import adapter as A
+from . import dotparse
 
 cap = pytest.mark.capability
 DOT = shutil.which("dot")

@@ -8,7 +8,7 @@ Values and gradients on several shapes are rows of the op table (ops.py).
 import numpy as np
 import pytest
 
-from shared_tests import adapter as A
+from . import adapter as A
 
 cap = pytest.mark.capability
 

@@ -12,7 +12,7 @@ import weakref
 import numpy as np
 import pytest
 
-from shared_tests import adapter as A
+from . import adapter as A
 
 cap = pytest.mark.capability
 

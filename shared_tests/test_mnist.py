@@ -22,7 +22,7 @@ import types
 import numpy as np
 import pytest
 
-from shared_tests import adapter as A
+from . import adapter as A
 
 cap = pytest.mark.capability
 

@@ -5,8 +5,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shared_tests import adapter as A
-from shared_tests.gradcheck import gradcheck
+from . import adapter as A
+from .gradcheck import gradcheck
 
 cap = pytest.mark.capability
 floats = st.floats(-10, 10, allow_nan=False)

@@ -13,9 +13,10 @@ import numpy as np
 import pytest
 
 from dezero_stages import capabilities
-from shared_tests import adapter as A
-from shared_tests.gradcheck import gradcheck, gradgradcheck
-from shared_tests.ops import OPS
+
+from . import adapter as A
+from .gradcheck import gradcheck, gradgradcheck
+from .ops import OPS
 
 # Each check and the capability from which it can run (beside the row's own capability);
 # None: as soon as the row's function exists. "grad_from" is the row's own setting.

@@ -8,7 +8,7 @@ bias-corrected average), and SGD's with its closed form x_k = (1 - lr)^k x_0.
 import numpy as np
 import pytest
 
-from shared_tests import adapter as A
+from . import adapter as A
 
 cap = pytest.mark.capability
 

@@ -15,8 +15,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shared_tests import adapter as A
-from shared_tests.gradcheck import gradcheck
+from . import adapter as A
+from .gradcheck import gradcheck
 
 cap = pytest.mark.capability
 coords = st.floats(-2, 2, allow_nan=False)

@@ -8,7 +8,7 @@ the early stages' limitations (pins) and the errors bad shapes give.
 import numpy as np
 import pytest
 
-from shared_tests import adapter as A
+from . import adapter as A
 
 cap = pytest.mark.capability
 

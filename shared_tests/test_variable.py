@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis.extra import numpy as hnp
 
-from shared_tests import adapter as A
+from . import adapter as A
 
 cap = pytest.mark.capability
 
