@@ -13,11 +13,16 @@ Schema (JSON, `"schema": 1`)::
       "impl": "/abs/folder",      # the folder dezero was imported from
       "dezero_file": "/abs/folder/dezero/__init__.py",
       "exitstatus": 0,            # pytest's exit status
+      "strict": false,            # --strict: known book defects count as fails
+      "vehicles": ["square"],     # functions built on the graded code's own Function
+      "defects": [{"name": "leaf-backward", "title": "...", "explanation": "...",
+                   "fix": "..."}],  # known book defects this code has (--impl only)
       "capabilities": [           # every row of the capability table, in table order
         {"name": "weakref-outputs", "step": 17, "until": null, "kind": "feature",
          "summary": "...", "status": "pass",
          "passed": 3, "failed": 0, "skipped": 0,
-         "failures": [{"test": "shared_tests/test_memory.py::...", "message": "..."}],
+         "failures": [{"test": "shared_tests/test_memory.py::...", "message": "...",
+                       "kind": "real"}],   # or "missing", or "book:<defect name>"
          "skips": ["dot-render: graphviz's dot is not installed"]}
       ]
     }
@@ -45,13 +50,21 @@ STATUSES = {
     "arrives": "it arrives in a later step",
     "fixed": "a pin whose limitation an earlier step already fixed",
     "not-graded": "a convention of this project's stages, not checked in other code",
+    # Only for code graded with --impl, where the book's own step programs are the model:
+    "missing": "not in your code: an API of an earlier step that this code does not have",
+    "ahead": "a pin that does not hold: the code already does what a later step adds",
+    "book": "shared with the book: a known defect of the book's own code (see why and the fix)",
 }
+
+# Which statuses make a run fail. "book" is one only under --strict (it is then "fail").
+FAILING = ("fail",)
 
 
 @dataclasses.dataclass
 class Failure:
     test: str
     message: str
+    kind: str = "real"  # "real", "missing" (no such name in the code) or "book:<defect>"
 
 
 @dataclasses.dataclass
@@ -83,6 +96,9 @@ class Report:
     exitstatus: int
     capabilities: list[CapabilityResult]
     schema: int = SCHEMA
+    strict: bool = False
+    vehicles: list[str] = dataclasses.field(default_factory=list)
+    defects: list[dict] = dataclasses.field(default_factory=list)
 
     def capability(self, name: str) -> CapabilityResult | None:
         return next((c for c in self.capabilities if c.name == name), None)
@@ -97,11 +113,18 @@ class Report:
                 for f in c.failures]
 
 
-def status_of(cap: caps.Capability, step: int, counts: dict, stage_code: bool = True) -> str:
+def status_of(cap: caps.Capability, step: int, counts: dict, stage_code: bool = True,
+              kinds: tuple[str, ...] = (), strict: bool = False) -> str:
     """The one rule that turns a capability's test outcomes at a step into its status.
 
     A capability that applies is never skipped for its step, so any skip counted here had
     another reason (no `dot`, no IPython): its tests ran only in part.
+
+    For code graded with --impl (stage_code False), `kinds` says why each test failed:
+    "missing" (the code has no such name), "book:<defect>" (a known defect of the book's own
+    code) or "real". Only real failures fail; a missing API of the graded step itself is
+    real too, since that step is what is graded, and so is a book defect under `strict`.
+    A pin whose tests fail for real is a limitation the code no longer has: "ahead".
     """
     if cap.stage_only and not stage_code:
         return "not-graded"
@@ -109,14 +132,20 @@ def status_of(cap: caps.Capability, step: int, counts: dict, stage_code: bool = 
     if timing is not None:
         return timing
     if counts.get("failed"):
-        return "fail"
+        if stage_code:
+            return "fail"
+        real = [k for k in kinds if k == "real" or (k == "missing" and cap.step == step)
+                or (k.startswith("book:") and strict)]
+        if real:
+            return "ahead" if cap.kind == "pin" else "fail"
+        return "book" if any(k.startswith("book:") for k in kinds) else "missing"
     if counts.get("passed"):
         return "partial" if counts.get("skipped") else "pass"
     return "untested"
 
 
 def summarise(step: int, counts: dict, failures: dict, skips: dict,
-              stage_code: bool = True) -> list[CapabilityResult]:
+              stage_code: bool = True, strict: bool = False) -> list[CapabilityResult]:
     """One result per row of the capability table, from per-capability outcome counts.
 
     counts: {name: {"passed": n, "failed": n, "skipped": n}}; failures: {name: [Failure]};
@@ -129,7 +158,8 @@ def summarise(step: int, counts: dict, failures: dict, skips: dict,
         reasons = sorted(set(skips.get(cap.name, [])))
         results.append(CapabilityResult(
             name=cap.name, step=cap.step, until=cap.until, kind=cap.kind, summary=cap.summary,
-            status=status_of(cap, step, counted, stage_code),
+            status=status_of(cap, step, counted, stage_code,
+                             tuple(f.kind for f in failures.get(cap.name, [])), strict),
             passed=counted.get("passed", 0), failed=counted.get("failed", 0),
             skipped=counted.get("skipped", 0), failures=list(failures.get(cap.name, [])),
             skips=reasons,
@@ -149,6 +179,7 @@ def from_dict(data: dict) -> Report:
         results = [CapabilityResult(**{**c, "failures": [Failure(**f) for f in c["failures"]]})
                    for c in data["capabilities"]]
         fields = {k: data[k] for k in ("step", "stage", "impl", "dezero_file", "exitstatus")}
+        fields.update({k: data[k] for k in ("strict", "vehicles", "defects") if k in data})
     except (KeyError, TypeError) as err:
         raise ValueError(f"malformed dezero-stages report: {err}") from None
     return Report(**fields, capabilities=results)

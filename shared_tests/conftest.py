@@ -26,7 +26,7 @@ from dezero_stages import capabilities, registry
 from dezero_stages import report as report_format
 from dezero_stages.impl import ImplNotFoundError, locate
 
-from . import adapter
+from . import adapter, book_defects
 
 STATUS_LABEL = {
     "pass": "present",
@@ -35,6 +35,10 @@ STATUS_LABEL = {
     "arrives": "not yet",
     "fixed": "fixed",
     "untested": "NOT TESTED",
+    "not-graded": "not graded",
+    "missing": "not yours",
+    "ahead": "ahead",
+    "book": "as the book",
 }
 
 
@@ -51,6 +55,8 @@ def pytest_addoption(parser):
                     help="write the per-capability results as JSON")
     group.addoption("--no-capability-report", action="store_true",
                     help="do not print the capability report at the end")
+    group.addoption("--strict-grading", action="store_true",
+                    help="with --impl: a known defect of the book's own code fails too")
 
 
 def _find_impl(path: str) -> pathlib.Path:
@@ -100,10 +106,15 @@ def _import_dezero(folder: pathlib.Path):
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "capability(name): the capability a test checks")
+    config.addinivalue_line("markers", "convention(why): checks a convention of this "
+                            "project's stages; not graded in --impl code")
     step, stage, folder = _select(config)
     dezero = _import_dezero(folder)
     adapter.bind(dezero, step, stage)
     state = _State(step, stage, folder, dezero)
+    state.strict = config.getoption("--strict-grading")
+    if stage is None:  # only code that is not ours is compared with the book's defects
+        state.defects = book_defects.present_in(adapter, step)
     config.stash[_STATE] = state
     config.pluginmanager.register(_Recorder(state), "dezero-stages-recorder")
 
@@ -117,6 +128,9 @@ class _State:
         self.counts = collections.defaultdict(collections.Counter)
         self.failures = collections.defaultdict(list)
         self.skips = collections.defaultdict(list)
+        self.strict = False
+        self.defects: list[book_defects.Defect] = []
+        self.vehicles: set[str] = set()
 
 
 _STATE = pytest.StashKey[_State]()
@@ -142,7 +156,8 @@ def pytest_collection_modifyitems(config, items):
             problems.append(f"{item.nodeid}: {err.args[0]}")
             continue
         item.user_properties.append(("capability", cap.name))
-        if cap.stage_only and state.stage is None:
+        convention = cap.stage_only or item.get_closest_marker("convention") is not None
+        if convention and state.stage is None:
             left_out.append(item)  # a convention of our stages: not graded in other code
             continue
         if cap.skip_reason(state.step) is not None:
@@ -175,12 +190,43 @@ class _Recorder:
         if not names or (report.when != "call" and report.outcome == "passed"):
             return
         name = names[0]
+        for key, value in report.user_properties:
+            if key == "vehicles" and value:
+                self.state.vehicles.update(value.split(","))
         self.state.counts[name][report.outcome] += 1
         if report.outcome == "failed":
-            self.state.failures[name].append(
-                report_format.Failure(report.nodeid, _crash_message(report)))
+            message = _crash_message(report)
+            self.state.failures[name].append(report_format.Failure(
+                report.nodeid, message, _failure_kind(self.state, report.nodeid, message)))
         elif report.outcome == "skipped":
             self.state.skips[name].append(_skip_reason(report))
+
+
+def _failure_kind(state: _State, test_id: str, message: str) -> str:
+    """Why a test of --impl code failed: "missing", "book:<defect>" or "real"."""
+    if state.stage is not None:
+        return "real"
+    if "this dezero has no '" in message:
+        return "missing"
+    for defect in state.defects:
+        if defect.explains(test_id, message):
+            return f"book:{defect.name}"
+    return "real"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    # The adapter builds vehicles only outside the capability that introduces a function.
+    names = [value for key, value in item.user_properties if key == "capability"]
+    adapter.CURRENT = names[0] if names else None
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item):
+    yield
+    # Which vehicles the code needed so far; the report of this test carries it to the
+    # controller under xdist.
+    item.user_properties.append(("vehicles", ",".join(sorted(adapter.VEHICLES_BUILT))))
 
 
 def _skip_reason(report) -> str:
@@ -200,7 +246,7 @@ def _crash_message(report) -> str:
 
 def _summarise(state: _State) -> list[report_format.CapabilityResult]:
     return report_format.summarise(state.step, state.counts, state.failures, state.skips,
-                                   stage_code=state.stage is not None)
+                                   stage_code=state.stage is not None, strict=state.strict)
 
 
 def _is_worker(config) -> bool:
@@ -249,7 +295,8 @@ def pytest_sessionfinish(session, exitstatus):
     report_format.write(path, report_format.Report(
         step=state.step, stage=state.stage, impl=str(state.folder),
         dezero_file=state.dezero_file, exitstatus=int(exitstatus),
-        capabilities=_summarise(state)))
+        capabilities=_summarise(state), strict=state.strict,
+        vehicles=sorted(state.vehicles), defects=[d.as_dict() for d in state.defects]))
 
 
 # Property tests: few, reproducible examples, so a stage run stays within seconds and a

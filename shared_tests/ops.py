@@ -252,8 +252,9 @@ OPS += (
     Op("add broadcast", "broadcast", lambda F, a, b: F.add(a, b), np.add, BROADCAST[:3]),
     # Step 41: the matrix product
     Op("matmul", "matmul", lambda F, x, W: F.matmul(x, W), np.matmul, MATRICES),
-    Op("x.matmul(W)", "matmul", lambda F, x, W: x.matmul(W), np.matmul, MATRICES[:1]),
-    Op("x.dot(W)", "matmul", lambda F, x, W: x.dot(W), np.dot, MATRICES[:1]),
+    Op("x.matmul(W)", "matmul", lambda F, x, W: F.method(x, "matmul")(W), np.matmul,
+       MATRICES[:1]),
+    Op("x.dot(W)", "matmul", lambda F, x, W: F.method(x, "dot")(W), np.dot, MATRICES[:1]),
     # Step 42: the loss of regression
     Op("mean_squared_error", "mse", lambda F, a, b: F.mean_squared_error(a, b), mse_reference,
        MSE),

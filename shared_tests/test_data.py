@@ -136,6 +136,7 @@ def test_data_without_labels_gives_none():
     assert len(ds) == 3
 
 
+@pytest.mark.convention("an error names the operation")
 @cap("dataset")
 @pytest.mark.parametrize("index", [slice(0, 2), [0, 1], 1.0, True], ids=repr)
 def test_an_index_that_is_not_an_integer_names_the_dataset(index):
@@ -241,6 +242,7 @@ def test_without_shuffle_every_epoch_is_in_order_and_next_steps_by_hand():
     np.testing.assert_array_equal(t, [0, 1, 2, 3])
 
 
+@pytest.mark.convention("an error names the operation")
 @cap("dataloader")
 @pytest.mark.parametrize("batch_size", [0, -1, 2.5, True, None], ids=repr)
 def test_a_batch_size_that_is_not_a_positive_integer_names_dataloader(batch_size):
@@ -281,6 +283,7 @@ def test_accuracy_by_hand():
 @pytest.mark.parametrize("y, t", [(np.zeros(3), np.zeros(3, int)),
                                   (np.zeros((3, 2)), np.zeros(2, int))],
                          ids=["scores-not-2d", "label-count"])
+@pytest.mark.convention("an error names the operation")
 def test_accuracy_of_mismatched_inputs_names_accuracy(y, t):
     with pytest.raises(ValueError, match="accuracy"):
         F().accuracy(y, t)

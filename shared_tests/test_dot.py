@@ -280,6 +280,7 @@ def _written_dot_files(root: pathlib.Path):
     return sorted(p for p in root.rglob("*") if p.suffix in (".dot", ".gv") and p.is_file())
 
 
+@pytest.mark.convention("an error names the operation")
 @cap("dot-render")
 def test_without_dot_it_names_graphviz_and_still_writes_the_dot_text(sandbox, monkeypatch):
     empty = sandbox / "empty-path"
@@ -372,6 +373,7 @@ def test_in_a_notebook_an_svg_is_shown_as_svg_and_a_pdf_not_at_all(sandbox, monk
     assert pdf.read_bytes().startswith(b"%PDF")
 
 
+@pytest.mark.convention("this project caps graph pictures")
 @cap("dot-render")
 @needs_dot
 def test_a_png_is_capped_in_size_and_gets_an_svg_beside_it(sandbox, monkeypatch):

@@ -159,6 +159,7 @@ def test_linear_with_in_size_draws_at_once_and_nobias_has_no_b():
     np.testing.assert_allclose(layer(x).data, x @ layer.W.data, rtol=1e-14)
 
 
+@pytest.mark.convention("an error names the operation")
 @cap("linear-layer")
 @pytest.mark.parametrize("shape", [(4,), (2, 3)], ids=str)
 def test_linear_refuses_an_input_of_the_wrong_shape_naming_linear(shape):
@@ -279,12 +280,14 @@ def test_mlp_takes_an_activation_and_any_depth():
     assert len(list(model.params())) == 6
 
 
+@pytest.mark.convention("an error names the operation")
 @cap("model")
 def test_mlp_without_layers_names_mlp():
     with pytest.raises(ValueError, match="MLP"):
         A.fn("MLP")(())
 
 
+@pytest.mark.convention("the stages write the .dot text beside the picture")
 @cap("model")
 def test_model_plot_draws_the_graph_of_a_forward_pass(tmp_path):
     class TwoLayer(A.fn("Model")):

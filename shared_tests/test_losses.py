@@ -75,6 +75,7 @@ def test_get_item_takes_an_index_held_in_a_variable():
     np.testing.assert_array_equal(A.grad(x), [[0.0, 0.0], [2.0, 2.0]])
 
 
+@pytest.mark.convention("an error names the operation")
 @cap("get-item")
 def test_an_index_out_of_range_names_get_item():
     with pytest.raises(IndexError, match="get_item"):
@@ -168,12 +169,14 @@ def test_float32_scores_and_integer_labels_give_float32(name):
     ([0.0, 1.0], TypeError),  # a float label
     ([0, 1, 2], ValueError),  # three labels for two rows
 ], ids=["too-large", "negative", "float", "count"])
+@pytest.mark.convention("an error names the operation")
 def test_bad_labels_name_the_loss(name, labels, error):
     x = A.var(np.zeros((2, 3)))
     with pytest.raises(error, match=name):
         getattr(F(), name)(x, np.array(labels))
 
 
+@pytest.mark.convention("an error names the operation")
 @cap("softmax-cross-entropy")
 @pytest.mark.parametrize("name", SCE)
 def test_scores_that_are_not_a_matrix_name_the_loss(name):

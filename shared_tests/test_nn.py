@@ -36,6 +36,7 @@ def test_mean_squared_error_by_hand(name):
     np.testing.assert_allclose(A.grad(x1), [[0.0], [-4 / 3], [-2.0]], rtol=1e-15)
 
 
+@pytest.mark.convention("an error names the operation")
 @cap("mse")
 @pytest.mark.parametrize("name", ["mean_squared_error", "mean_squared_error_simple"])
 @pytest.mark.parametrize("shapes", [((100, 1), (100,)), ((3,), (4,)), ((), ())], ids=str)
@@ -102,12 +103,14 @@ def test_linear_by_hand(name):
     np.testing.assert_array_equal(A.grad(b), [3.0, 3.0, 3.0])
 
 
+@pytest.mark.convention("an error names the operation")
 @cap("linear")
 def test_linear_of_unaligned_shapes_names_linear():
     with pytest.raises(ValueError, match="linear"):
         F().linear(A.var(np.ones((2, 3))), A.var(np.ones((4, 5))))
 
 
+@pytest.mark.convention("an error names the operation")
 @cap("linear")
 def test_linear_with_a_bias_that_does_not_fit_names_linear():
     with pytest.raises(ValueError, match="linear"):

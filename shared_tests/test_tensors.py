@@ -110,12 +110,14 @@ def test_reshape_to_the_same_shape_returns_the_variable_itself():
     assert A.is_variable(y) and y.creator is None
 
 
+@pytest.mark.convention("an error names the operation")
 @cap("reshape")
 def test_reshape_to_a_wrong_size_names_reshape():
     with pytest.raises(ValueError, match="reshape"):
         F().reshape(M23(), (4, 2))
 
 
+@pytest.mark.convention("an error names the operation")
 @cap("reshape")
 def test_reshape_with_a_bad_shape_names_reshape():
     with pytest.raises(TypeError, match="reshape"):
@@ -150,12 +152,14 @@ def test_transposes_gradient_goes_back_to_where_each_element_came_from():
     np.testing.assert_array_equal(A.grad(x), expected)
 
 
+@pytest.mark.convention("an error names the operation")
 @cap("transpose")
 def test_transpose_with_repeated_axes_names_transpose():
     with pytest.raises(ValueError, match="transpose"):
         F().transpose(A.var(np.zeros((2, 3))), (0, 0))
 
 
+@pytest.mark.convention("an error names the operation")
 @cap("transpose")
 def test_transpose_with_axes_that_are_not_ints_names_transpose():
     with pytest.raises(TypeError, match="transpose"):
@@ -168,10 +172,9 @@ def test_transpose_with_axes_that_are_not_ints_names_transpose():
 @cap("sum-axis")
 def test_sum_along_axes_agrees_with_numpy():
     a = np.arange(24.0).reshape(2, 3, 4)
-    for axis in [None, 0, 1, -1, (0, 1), [0, 2], (2, 0)]:
-        np_axis = tuple(axis) if isinstance(axis, list) else axis
+    for axis in [None, 0, 1, -1, (0, 1), (0, 2), (2, 0)]:
         for keepdims in (False, True):
-            ref = a.sum(axis=np_axis, keepdims=keepdims)
+            ref = a.sum(axis=axis, keepdims=keepdims)
             for form, y in [("F.sum", F().sum(A.var(a), axis=axis, keepdims=keepdims)),
                             ("x.sum", A.var(a).sum(axis=axis, keepdims=keepdims))]:
                 where = f"{form}(axis={axis}, keepdims={keepdims})"
@@ -190,12 +193,14 @@ def test_sum_over_an_axis_copies_each_gradient_along_it():
     np.testing.assert_array_equal(A.grad(x), np.repeat(g[:, None, :], 3, axis=1))
 
 
+@pytest.mark.convention("an error names the operation")
 @cap("sum-axis")
 def test_sum_over_a_missing_axis_names_sum():
     with pytest.raises(ValueError, match="sum"):
         F().sum(M23(), axis=2)
 
 
+@pytest.mark.convention("an error names the operation")
 @cap("sum-axis")
 def test_sum_over_a_bad_axis_names_sum():
     with pytest.raises(TypeError, match="sum"):
@@ -279,12 +284,14 @@ def test_utils_sum_to_on_arrays():
 @cap("broadcast")
 @pytest.mark.parametrize("shape", [(4,), (3, 3), (2, 3, 4, 1), (2, 1, 4)],
                          ids=str)
+@pytest.mark.convention("an error names the operation")
 def test_sum_to_an_unreachable_shape_names_sum_to(shape):
     # (2, 3) cannot have been broadcast from any of these.
     with pytest.raises(ValueError, match="sum_to"):
         F().sum_to(M23(), shape)
 
 
+@pytest.mark.convention("an error names the operation")
 @cap("broadcast")
 def test_broadcast_to_an_incompatible_shape_names_broadcast_to():
     with pytest.raises(ValueError, match="broadcast_to"):
@@ -304,8 +311,9 @@ def test_incompatible_operands_are_refused():
 def test_matmul_and_its_gradients_by_hand():
     # y = x W, x = [[1, 2], [3, 4]], W = [[5], [6]]: y = [[17], [39]].
     # With gy = ones: gx = gy W^T = [[5, 6], [5, 6]]; gW = x^T gy = [[1 + 3], [2 + 4]].
-    forms = {"F": lambda x, W: F().matmul(x, W), "matmul": lambda x, W: x.matmul(W),
-             "dot": lambda x, W: x.dot(W)}
+    forms = {"F": lambda x, W: F().matmul(x, W),
+             "matmul": lambda x, W: A.method(x, "matmul")(W),
+             "dot": lambda x, W: A.method(x, "dot")(W)}
     for form, call in forms.items():
         x, W = A.var([[1.0, 2.0], [3.0, 4.0]]), A.var([[5.0], [6.0]])
         y = call(x, W)
@@ -324,6 +332,7 @@ def test_matmul_takes_an_ndarray_operand():
     np.testing.assert_array_equal(A.grad(x), [[3.0, 4.0]])
 
 
+@pytest.mark.convention("an error names the operation")
 @cap("matmul")
 def test_matmul_of_unaligned_shapes_names_matmul_and_the_shapes():
     x, W = A.var(np.ones((2, 3))), A.var(np.ones((4, 5)))
@@ -333,6 +342,7 @@ def test_matmul_of_unaligned_shapes_names_matmul_and_the_shapes():
         x.dot(W)
 
 
+@pytest.mark.convention("an error names the operation")
 @cap("matmul")
 def test_matmul_of_a_vector_names_matmul():
     with pytest.raises(ValueError, match="matmul"):
