@@ -3,6 +3,10 @@
 Everything that needs to know about stages (the noxfile, the CLI, the shared suite) asks
 this module, so that adding `stages/stepNN` is the only change a new stage needs.
 Standard library only: the noxfile imports it before any environment exists.
+
+The manifest of the book's steps (manifest.toml, beside this module) travels with the
+installed package, so grading works without a clone; the stage folders do not travel: where
+there is no stages/ (an installed copy), no stage is built and code is graded with --impl.
 """
 
 from __future__ import annotations
@@ -11,9 +15,11 @@ import dataclasses
 import pathlib
 import tomllib
 
+from dezero_stages import capabilities
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 STAGES_DIR = ROOT / "stages"
-MANIFEST = STAGES_DIR / "manifest.toml"
+MANIFEST = pathlib.Path(__file__).resolve().parent / "manifest.toml"
 LOCK_NAME = "stages.lock"
 
 
@@ -69,6 +75,16 @@ def session_steps() -> list[int]:
     if not built:
         return []
     return [n for n in sorted(load_manifest()) if n <= built[-1]]
+
+
+def gradable_steps() -> list[int]:
+    """Every step the suite can grade code of one's own as (--impl): the manifest's steps up
+    to the newest step that the capability table has a capability for.
+
+    Needs no stage folder: an installed copy, with no stages/, grades the same steps.
+    """
+    newest = max(cap.step for cap in capabilities.CAPABILITIES)
+    return [n for n in sorted(load_manifest()) if n <= newest]
 
 
 def resolve(number: int) -> tuple[int, pathlib.Path]:

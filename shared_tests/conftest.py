@@ -76,8 +76,9 @@ def _select(config) -> tuple[int, int | None, pathlib.Path]:
         valid = registry.describe_ranges(registry.session_steps())
         raise pytest.UsageError(f"say which step to check: --stage N (valid stages: {valid})")
     if impl is not None:
-        # A learner's code is graded only against steps the suite has tests for.
-        gradable = registry.session_steps()
+        # A learner's code is graded only against steps the suite has tests for (no stage
+        # folder needed: an installed copy has none).
+        gradable = registry.gradable_steps()
         if step not in gradable:
             raise pytest.UsageError(
                 f"unknown step {step}: the suite can grade steps "

@@ -118,7 +118,7 @@ def repo(tmp_path, monkeypatch) -> pathlib.Path:
     """tmp_path/stages with steps 1-7 in the manifest, 1-4 and 6 built (5 has no code)."""
     stages = tmp_path / "stages"
     stages.mkdir()
-    (stages / "manifest.toml").write_text(MANIFEST, encoding="utf-8")
+    (tmp_path / "manifest.toml").write_text(MANIFEST, encoding="utf-8")
     titles = {1: "Variable as a box", 2: "Functions that make variables",
               3: "Chaining functions", 4: "Numerical differentiation",
               6: "Manual backpropagation"}
@@ -129,7 +129,7 @@ def repo(tmp_path, monkeypatch) -> pathlib.Path:
                                                        encoding="utf-8")
         (folder / "demo.py").write_text(demo_source(step), encoding="utf-8")
     monkeypatch.setattr(registry, "STAGES_DIR", stages)
-    monkeypatch.setattr(registry, "MANIFEST", stages / "manifest.toml")
+    monkeypatch.setattr(registry, "MANIFEST", tmp_path / "manifest.toml")
     return tmp_path
 
 
