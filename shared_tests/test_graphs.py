@@ -28,12 +28,6 @@ def test_function_keeps_all_inputs_and_outputs():
     assert A.outputs_of(y.creator) == [y]
 
 
-@cap("variadic-forward")
-@given(floats, floats)
-def test_add_matches_numpy(a, b):
-    assert A.add(A.var(a), A.var(b)).data == np.float64(a) + np.float64(b)
-
-
 @cap("variadic-unpacked")
 def test_add_is_called_with_unpacked_arguments_and_returns_one_variable():
     y = A.fn("add")(A.var(2.0), A.var(3.0))
@@ -59,14 +53,6 @@ def test_sum_of_squares_at_two_three():
     assert z.data == 13.0
     assert A.grad(x) == 4.0  # dz/dx = 2x
     assert A.grad(y) == 6.0  # dz/dy = 2y
-
-
-@cap("multi-input-backward")
-@given(floats, floats)
-def test_add_gradients_are_one(a, b):
-    x, y = A.var(a), A.var(b)
-    A.backward(A.add(x, y))
-    assert (A.grad(x), A.grad(y)) == (1.0, 1.0)
 
 
 @cap("multi-input-backward")
