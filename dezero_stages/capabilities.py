@@ -159,6 +159,20 @@ CAPABILITIES: tuple[Capability, ...] = (
     _feature("accuracy", 50, "F.accuracy: the share of rows whose argmax is the label"),
     _feature("relu", 51, "F.relu: max(0, x), gradient 1 where x > 0"),
     _feature("mnist", 51, "MNIST: download, cache, verify and parse IDX files"),
+    # Milestone 5 (제5고지): DeZero's challenge
+    _pin("no-cuda", 23, 51, "no dezero.cuda: Variables have no to_gpu or to_cpu"),
+    _feature("cuda-cpu", 52, "dezero.cuda on the CPU: numpy everywhere, to_gpu refused clearly"),
+    _feature("array-module", 52, "with a CuPy stand-in (tests only) arrays stay on their device"),
+    _feature("gpu", 52, "with CuPy and a GPU: variables, layers, loaders compute as on the CPU"),
+    _pin("no-weight-files", 44, 52, "a layer cannot save or load its weights"),
+    _feature("save-load", 53, "save_weights/load_weights: npz keyed l0/W, never unpickled"),
+    _convention("weights-checked", 53, "a bad weight file is refused, naming the parameter, "
+                "and the model is left as it was"),
+    _convention("atomic-save", 53, "an interrupted save leaves the old file, no temporary file"),
+    _pin("no-test-mode", 18, 53, "Config has no train: no dropout, no test_mode()"),
+    _feature("dropout", 54, "F.dropout: one rand mask per call, kept elements / (1 - ratio)"),
+    _feature("test-mode", 54, "Config.train and test_mode(): dropout passes x through"),
+    _feature("conv-outsize", 55, "utils.get_conv_outsize and utils.pair"),
 )
 
 _BY_NAME = {cap.name: cap for cap in CAPABILITIES}
