@@ -1,7 +1,12 @@
 """The one place that builds the pytest command line of the shared suite.
 
-The noxfile, `tools matrix`, `tools grade` and `tools mutants` all run the suite; they ask
-here for the command, so the plugin's options are spelled in one place.
+The noxfile, `tools matrix`, `tools mutants` and grading (dezero_stages.grading, behind
+`tools grade` and `dezero-stages grade`) all run the suite; they ask here for the command, so
+the plugin's options are spelled in one place.
+
+Where the suite is: in a clone, shared_tests/ beside this package; in an installed
+dezero-stages, the wheel's dezero_stages/shared_tests (the same files, mapped there by
+pyproject.toml), run with this package's pytest.ini (CONFIG) whatever the current folder.
 """
 
 from __future__ import annotations
@@ -11,22 +16,41 @@ import sys
 
 from dezero_stages import registry
 
-SUITE_DIR = registry.ROOT / "shared_tests"
+_HERE = pathlib.Path(__file__).resolve().parent
+_INSTALLED_SUITE = _HERE / "shared_tests"
+
+
+def _suite_dir() -> pathlib.Path:
+    """The installed suite where this package carries one, else the clone's shared_tests/."""
+    if (_INSTALLED_SUITE / "conftest.py").is_file():
+        return _INSTALLED_SUITE
+    return registry.ROOT / "shared_tests"
+
+
+SUITE_DIR = _suite_dir()
+# The installed suite's pytest settings (None in a clone: pyproject.toml holds them there).
+CONFIG = _HERE / "pytest.ini" if SUITE_DIR == _INSTALLED_SUITE else None
 
 
 def pytest_command(step: int, *, impl: pathlib.Path | None = None,
                    report: pathlib.Path | None = None, workers: str | int | None = None,
                    quiet: bool = True, capability_report: bool = True,
-                   python: str | None = None, extra: tuple[str, ...] = ()) -> list[str]:
+                   python: str | None = None, strict: bool = False,
+                   extra: tuple[str, ...] = ()) -> list[str]:
     """`python -m pytest shared_tests --stage N ...` as a list of arguments.
 
     impl: grade this folder instead of stages/stepNN. report: write the JSON report there.
     workers: pytest-xdist's -n (None: no xdist at all, which starts fastest for one stage).
+    strict: with impl, a known defect of the book's own code fails too (--strict-grading).
     """
     command = [python or sys.executable, "-m", "pytest", str(SUITE_DIR),
                "--stage", str(step), "-p", "no:cacheprovider"]
+    if CONFIG is not None:
+        command += ["-c", str(CONFIG), "--rootdir", str(CONFIG.parent)]
     if impl is not None:
         command += ["--impl", str(impl)]
+    if strict:
+        command.append("--strict-grading")
     if quiet:
         command.append("-q")
     if workers is None:

@@ -1,7 +1,8 @@
 """Running the shared suite for one step, and what that run left: a StageRun.
 
-matrix, grade and mutants all run the suite through `run_suite`: the command line comes from
-dezero_stages.suite, the report is read with dezero_stages.report, nothing here parses JSON.
+matrix and mutants run the suite through `run_suite` (and grade through the same
+dezero_stages.grading.run_suite it wraps): the command line comes from dezero_stages.suite,
+the report is read with dezero_stages.report, nothing here parses JSON.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import subprocess
 import threading
 import time
 
-from dezero_stages import batch, registry, suite
+from dezero_stages import batch, grading, registry
 from dezero_stages import report as report_format
 from dezero_stages.report import CapabilityResult, Failure, Report
 
@@ -65,29 +66,17 @@ class StageRun:
 
 
 def run_suite(step: int, report_path: pathlib.Path, *, impl: pathlib.Path | None = None,
-              timeout: float | None = None, capture: bool = True,
+              strict: bool = False, timeout: float | None = None, capture: bool = True,
               env: dict[str, str] | None = None) -> StageRun:
     """Run the shared suite as step `step` (on `impl` if given) in one process, no xdist.
 
-    capture=False lets pytest write to this terminal (grade -v); the run's `output` is then
-    empty. A run that takes longer than `timeout` seconds is stopped (returncode None).
+    The run itself is dezero_stages.grading.run_suite (what `grade` runs too). strict: with
+    impl, a known defect of the book's own code fails as well (mutants grade so). A run that
+    takes longer than `timeout` seconds is stopped (returncode None).
     """
-    command = suite.pytest_command(step, impl=impl, report=report_path,
-                                   capability_report=False)
-    start = time.perf_counter()
-    try:
-        done = subprocess.run(command, cwd=registry.ROOT, capture_output=capture, text=True,
-                              timeout=timeout, env=env)
-        returncode, output = done.returncode, _text(done.stdout) + _text(done.stderr)
-    except subprocess.TimeoutExpired as err:
-        returncode = None
-        output = _text(err.stdout) + _text(err.stderr) + f"\n(timed out after {timeout} s)"
-    try:
-        report = report_format.read(report_path)
-    except ValueError as err:
-        report = None
-        output += f"\n{report_path}: {err}"
-    return StageRun(step, report, returncode, time.perf_counter() - start, output)
+    run = grading.run_suite(step, report_path, impl=impl, strict=strict, timeout=timeout,
+                            capture=capture, env=env)
+    return StageRun(step, run.report, run.returncode, run.seconds, run.output)
 
 
 # A batch worker's line for each step it finished (see dezero_stages.batch).

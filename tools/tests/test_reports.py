@@ -5,9 +5,9 @@ import json
 
 import pytest
 
-from dezero_stages import registry
+from dezero_stages import grading, registry
 from dezero_stages import report as report_format
-from tools import cli, common, diff, grade, matrix, runner
+from tools import cli, common, diff, matrix, runner
 from tools.tests.conftest import fake_steps
 
 
@@ -162,24 +162,29 @@ def test_grade_report_lists_results_failures_and_what_arrives_later():
                   cap("weakref-outputs", 17, "fail", failures=[FAILURE]),
                   cap("retain-grad", 18, "arrives"), cap("no-grad", 18, "arrives"),
                   cap("variable-repr", 19, "arrives"), exitstatus=1)
-    text, status = grade.render_grade(data, step)
+    text, status = grading.render(data, step)
     assert status == 1
     lines = text.splitlines()
     assert lines[0] == "graded as step 17 — Memory management"
-    assert "  PASS  generation-order  summary of generation-order" in lines
-    assert "  FAIL  weakref-outputs   summary of weakref-outputs" in lines
-    assert "          shared_tests/test_memory.py::test_weak" in lines
-    assert "            AssertionError: boom" in lines
-    assert "  not graded (arrives in step 18): retain-grad, no-grad" in lines
-    assert "  not graded (arrives in step 19): variable-repr" in lines
-    assert lines[-1] == "1 passed, 1 failed (capabilities of step 17)"
+    assert lines[1] == "your code: /home/me/mine/dezero/__init__.py"
+    # Step 17's own capabilities one per line, with the failing test and its message ...
+    assert lines[3:7] == ["step 17 adds:",
+                          "  FAIL      weakref-outputs  summary of weakref-outputs",
+                          "            shared_tests/test_memory.py::test_weak",
+                          "              AssertionError: boom"]
+    # ... the earlier steps' by outcome, and what is not graded, in short lists.
+    assert "  passed (1): generation-order" in lines
+    assert "  arrive in step 18: retain-grad, no-grad; 1 more up to step 19" in lines
+    assert "  limitations fixed by step 17: cycle-survives" in lines
+    assert lines[-1] == "step 17 FAILS: 1 passed, 1 failed"
 
 
 def test_grade_report_of_a_passing_implementation_exits_zero():
     step = registry.Step(16, "Complex graphs", "복잡한 계산 그래프", 2, True, "generations")
-    text, status = grade.render_grade(report(16, None, cap("generation-order", 16, "pass")), step)
+    text, status = grading.render(report(16, None, cap("generation-order", 16, "pass")), step)
     assert status == 0
-    assert text.splitlines()[-1] == "1 passed, 0 failed (capabilities of step 16)"
+    assert "  PASS      generation-order  summary of generation-order" in text.splitlines()
+    assert text.splitlines()[-1] == "step 16 passes: 1 passed, 0 failed"
 
 
 def test_stat_bars_are_scaled_but_never_hidden():

@@ -9,9 +9,9 @@ import sys
 
 import pytest
 
-from dezero_stages import registry
+from dezero_stages import capabilities, grading, registry
 from dezero_stages import report as report_format
-from tools import cli, common, grade, matrix, runner
+from tools import cli, common, matrix, runner
 from tools.tests.conftest import argv_demo, fake_steps
 from tools.tests.test_reports import cap, report, sample_runs
 
@@ -28,12 +28,25 @@ def no_subprocess(monkeypatch):
 # --- grade N: only steps the suite knows -----------------------------------------------------
 
 
-def test_grade_refuses_a_step_the_suite_does_not_know_yet(repo, capsys, tmp_path, no_subprocess):
+def test_grade_refuses_a_step_the_suite_does_not_know_yet(repo, monkeypatch, capsys, tmp_path,
+                                                          no_subprocess):
     (tmp_path / "dezero.py").write_text("")
-    # Step 7 is in the manifest, but no stage reaches it: the suite has no tests for it yet.
+    # Step 7 is in the manifest, but no capability reaches it: the suite has no tests for it.
+    monkeypatch.setattr(capabilities, "CAPABILITIES",
+                        tuple(c for c in capabilities.CAPABILITIES if c.step <= 6))
     assert cli.main(["grade", "7", str(tmp_path)]) == 2
     err = capsys.readouterr().err
-    assert "cannot grade step 7 yet: it grades steps 1-6" in err
+    assert "cannot grade step 7: it grades steps 1-6" in err
+
+
+def test_steps_to_grade_are_the_capability_tables_not_the_built_stages(repo, monkeypatch):
+    # No stage folder is needed to grade: an installed copy has none.
+    monkeypatch.setattr(registry, "STAGES_DIR", repo / "nowhere")
+    assert registry.built_stages() == []
+    assert registry.gradable_steps() == [1, 2, 3, 4, 5, 6, 7]
+    monkeypatch.setattr(capabilities, "CAPABILITIES",
+                        tuple(c for c in capabilities.CAPABILITIES if c.step <= 4))
+    assert registry.gradable_steps() == [1, 2, 3, 4]
 
 
 # --- grade PATH: the folder, the dezero/ package or the dezero.py file -----------------------
@@ -56,12 +69,12 @@ def test_grade_finds_dezero_from_any_path_a_person_names(repo, monkeypatch, caps
 
     def passing_run(step, report_path, *, impl=None, **kwargs):
         impls.append(impl)
-        return runner.StageRun(step, report(step, None, cap("numerical-diff", 4, "pass")))
+        return grading.SuiteRun(report(step, None, cap("numerical-diff", 4, "pass")), 0)
 
-    monkeypatch.setattr(grade, "run_suite", passing_run)
+    monkeypatch.setattr(grading, "run_suite", passing_run)
     assert cli.main(["grade", "4", str(tmp_path / given)]) == 0
     assert impls == [mine.resolve()]  # the folder to import dezero from
-    assert "1 passed, 0 failed" in capsys.readouterr().out
+    assert "step 4 passes: 1 passed, 0 failed" in capsys.readouterr().out
 
 
 def test_grade_runs_a_dezero_package_named_directly(tmp_path, capsys):
@@ -70,7 +83,7 @@ def test_grade_runs_a_dezero_package_named_directly(tmp_path, capsys):
                     ignore=shutil.ignore_patterns("__pycache__"))
     assert cli.main(["grade", "1", str(tmp_path / "mine" / "dezero")]) == 0
     out = capsys.readouterr().out
-    assert "PASS  variable-box" in out
+    assert "  PASS      variable-box  Variable(data) keeps the very ndarray it was given" in out
     assert ", 0 failed" in out
 
 
@@ -139,14 +152,12 @@ def test_grade_reports_a_partly_skipped_capability_with_its_reason():
     step = registry.Step(26, "Visualizing graphs", "계산 그래프 시각화", 2, True, "dot")
     data = report(26, None, cap("dot-graph", 26, "pass"),
                   cap("dot-render", 26, "partial", skips=[NO_DOT]))
-    text, status = grade.render_grade(data, step)
+    text, status = grading.render(data, step)
     assert status == 0
     lines = text.splitlines()
-    assert ("  PART  dot-render  summary of dot-render  (passed, but some tests were skipped)"
-            in lines)
-    assert f"          skipped: {NO_DOT}" in lines
-    assert lines[-1] == ("1 passed, 1 passed in part (tests skipped), 0 failed "
-                         "(capabilities of step 26)")
+    assert "  PART      dot-render  summary of dot-render" in lines
+    assert f"            skipped: {NO_DOT}" in lines
+    assert lines[-1] == "step 26 passes: 2 passed, 0 failed, 1 passed in part"
 
 
 def test_matrix_shows_partial_cells_and_their_reasons():
@@ -176,8 +187,11 @@ def test_every_status_of_the_report_has_a_symbol_or_is_shown_as_other():
     odd = runner.StageRun(1, report(1, 1, cap("variable-box", 1, "someday")))
     assert "○ another status" in matrix.render_grid([odd])
     step = registry.Step(1, "Box", "상자", 1, True, "Variable")
-    text, _ = grade.render_grade(report(1, None, cap("variable-box", 1, "someday")), step)
-    assert "  not graded (someday): variable-box" in text
+    text, _ = grading.render(report(1, None, cap("variable-box", 1, "someday")), step)
+    assert "  someday: variable-box" in text.splitlines()
+    for status in report_format.STATUSES:  # every status the report knows is shown as such
+        text, _ = grading.render(report(2, None, cap("variable-box", 1, status)), step)
+        assert "variable-box" in text, status
 
 
 # --- matrix progress without a terminal -------------------------------------------------------
