@@ -173,6 +173,13 @@ CAPABILITIES: tuple[Capability, ...] = (
     _feature("dropout", 54, "F.dropout: one rand mask per call, kept elements / (1 - ratio)"),
     _feature("test-mode", 54, "Config.train and test_mode(): dropout passes x through"),
     _feature("conv-outsize", 55, "utils.get_conv_outsize and utils.pair"),
+    _pin("no-conv", 44, 56, "no convolution: no conv2d, pooling or L.Conv2d"),
+    _feature("max-min", 57, "F.max, F.min, x.max(), x.min(): gradient to the extreme elements"),
+    _feature("im2col", 57, "im2col/col2im: windows copied out, added back where they overlap"),
+    _feature("conv2d", 57, "conv2d and conv2d_simple: each window times each filter, plus b"),
+    _feature("deconv2d", 57, "deconv2d: the transposed convolution, conv2d's input gradient"),
+    _feature("pooling", 57, "pooling (max), pooling_simple and average_pooling per window"),
+    _feature("conv-layer", 57, "L.Conv2d: in_channels found at the first call"),
 )
 
 _BY_NAME = {cap.name: cap for cap in CAPABILITIES}

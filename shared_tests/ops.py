@@ -312,3 +312,158 @@ OPS += (
     # Step 51
     Op("relu", "relu", lambda F, x: F.relu(x), lambda x: np.maximum(x, 0.0)),
 )
+
+
+# Step 57: convolution and pooling, against direct loops over the output positions. Images
+# are (N, C, H, W), filters (OC, C, KH, KW); kernel, stride and pad an int or a pair.
+
+def _pair(v):
+    return (v, v) if isinstance(v, int) else tuple(v)
+
+
+def _padded(x, pad, value=0.0):
+    ph, pw = _pair(pad)
+    return np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)), constant_values=value)
+
+
+def _windows(x, kernel, stride, pad, value=0.0):
+    """Yield (i, j, window) for each output position: window is x's padded (N, C, KH, KW)
+    patch that the kernel covers there, found by walking the padded image."""
+    (kh, kw), (sh, sw) = _pair(kernel), _pair(stride)
+    xp = _padded(x, pad, value)
+    for i, top in enumerate(range(0, xp.shape[2] - kh + 1, sh)):
+        for j, left in enumerate(range(0, xp.shape[3] - kw + 1, sw)):
+            yield i, j, xp[:, :, top:top + kh, left:left + kw]
+
+
+def _out_shape(x, kernel, stride, pad, channels):
+    i, j, _ = list(_windows(x[:1, :1], kernel, stride, pad))[-1]
+    return (x.shape[0], channels, i + 1, j + 1)
+
+
+def conv2d_reference(x, W, b=None, stride=1, pad=0):
+    """y[n, o, i, j] = sum over c, u, v of window(i, j)[n, c, u, v] W[o, c, u, v] + b[o]."""
+    y = np.zeros(_out_shape(x, W.shape[2:], stride, pad, W.shape[0]))
+    for i, j, window in _windows(x, W.shape[2:], stride, pad):
+        for o in range(W.shape[0]):
+            y[:, o, i, j] = np.sum(window * W[o], axis=(1, 2, 3))
+    return y if b is None else y + b.reshape(1, -1, 1, 1)
+
+
+def deconv2d_reference(x, W, b=None, stride=1, pad=0):
+    """Each input pixel x[n, c, i, j] adds x W[c, o] at rows i*SH - PH + u, columns
+    j*SW - PW + v of the output (u, v over the kernel); what falls outside is cut off."""
+    (sh, sw), (ph, pw) = _pair(stride), _pair(pad)
+    C, OC, KH, KW = W.shape
+    N, _, H, Wd = x.shape
+    full = np.zeros((N, OC, sh * (H - 1) + KH, sw * (Wd - 1) + KW))
+    for i in range(H):
+        for j in range(Wd):
+            patch = np.tensordot(x[:, :, i, j], W, (1, 0))  # (N, OC, KH, KW)
+            full[:, :, i * sh:i * sh + KH, j * sw:j * sw + KW] += patch
+    y = full[:, :, ph:full.shape[2] - ph, pw:full.shape[3] - pw]
+    return y if b is None else y + b.reshape(1, -1, 1, 1)
+
+
+def pooling_reference(x, kernel, stride=1, pad=0):
+    """The largest real value of each window (padding never wins)."""
+    y = np.zeros(_out_shape(x, kernel, stride, pad, x.shape[1]))
+    for i, j, window in _windows(x, kernel, stride, pad, value=-np.inf):
+        y[:, :, i, j] = window.max(axis=(2, 3))
+    return y
+
+
+def average_pooling_reference(x, kernel, stride=1, pad=0):
+    """The mean of each window, padding counted as zeros (as the book's)."""
+    y = np.zeros(_out_shape(x, kernel, stride, pad, x.shape[1]))
+    for i, j, window in _windows(x, kernel, stride, pad):
+        y[:, :, i, j] = window.mean(axis=(2, 3))
+    return y
+
+
+def im2col_reference(x, kernel, stride=1, pad=0, to_matrix=True):
+    """col[n, c, u, v, i, j] = window(i, j)[n, c, u, v]; as a matrix, one row per window
+    in (n, i, j) order holding its (c, u, v) elements."""
+    N, C = x.shape[:2]
+    kh, kw = _pair(kernel)
+    _, _, oh, ow = _out_shape(x, kernel, stride, pad, C)
+    col = np.zeros((N, C, kh, kw, oh, ow))
+    for i, j, window in _windows(x, kernel, stride, pad):
+        col[:, :, :, :, i, j] = window
+    if to_matrix:
+        return col.transpose(0, 4, 5, 1, 2, 3).reshape(N * oh * ow, C * kh * kw)
+    return col
+
+
+COL2IM = ((1, 2, 3, 2), (2, 2), 1, 1)  # the image, kernel, stride and pad of the col2im row
+
+
+def col2im_reference(col, shape, kernel, stride=1, pad=0):
+    """Each window element added to the pixel it came from: the adjoint of im2col."""
+    N, C, H, W = shape
+    (kh, kw), (sh, sw), (ph, pw) = _pair(kernel), _pair(stride), _pair(pad)
+    _, _, oh, ow = _out_shape(np.zeros(shape), kernel, stride, pad, C)
+    c6 = col.reshape(N, oh, ow, C, kh, kw)
+    out = np.zeros((N, C, H + 2 * ph, W + 2 * pw))
+    for i in range(oh):
+        for j in range(ow):
+            out[:, :, i * sh:i * sh + kh, j * sw:j * sw + kw] += c6[:, i, j]
+    return out[:, :, ph:ph + H, pw:pw + W]
+
+
+# (x, W, b) samples: square and oblong kernels, one and two channels, batches of 1 and 2.
+CONV = (((1, 1, 3, 3), (2, 1, 2, 2), (2,)), ((2, 2, 3, 2), (1, 2, 2, 1), (1,)))
+IMAGES = (((1, 2, 4, 4),), ((2, 1, 3, 3),))
+
+OPS += (
+    Op("max", "max-min", lambda F, x: F.max(x), np.max, UNARY[1:]),
+    Op("max(axis=1)", "max-min", lambda F, x: F.max(x, axis=1), lambda x: x.max(axis=1),
+       shapes=(((2, 3),), ((2, 3, 4),))),
+    Op("max(axis=(0,2),keepdims)", "max-min", lambda F, x: F.max(x, (0, 2), True),
+       lambda x: x.max(axis=(0, 2), keepdims=True), shapes=(((2, 3, 4),),)),
+    Op("min(axis=0)", "max-min", lambda F, x: F.min(x, axis=0), lambda x: x.min(axis=0),
+       shapes=(((3, 2),),)),
+    Op("x.max(axis=0)", "max-min", lambda F, x: F.method(x, "max")(axis=0),
+       lambda x: x.max(axis=0), shapes=(((3, 2),),)),
+    Op("x.min()", "max-min", lambda F, x: F.method(x, "min")(), np.min, shapes=(((3, 2),),)),
+    Op("im2col", "im2col", lambda F, x: F.im2col(x, 3, 1, 1),
+       lambda x: im2col_reference(x, 3, 1, 1), shapes=(((1, 2, 3, 3),),)),
+    Op("im2col((2,3),2,(0,1),to_matrix=False)", "im2col",
+       lambda F, x: F.im2col(x, (2, 3), 2, (0, 1), to_matrix=False),
+       lambda x: im2col_reference(x, (2, 3), 2, (0, 1), to_matrix=False),
+       shapes=(((2, 1, 4, 5),),)),
+    Op("col2im", "im2col", lambda F, c: F.col2im(c, *COL2IM),
+       lambda c: col2im_reference(c, *COL2IM), shapes=(((12, 8),),)),
+    Op("conv2d", "conv2d", lambda F, x, W, b: F.conv2d(x, W, b), conv2d_reference, CONV),
+    Op("conv2d(stride=2,pad=1)", "conv2d", lambda F, x, W: F.conv2d(x, W, stride=2, pad=1),
+       lambda x, W: conv2d_reference(x, W, stride=2, pad=1),
+       shapes=(((1, 1, 4, 3), (2, 1, 2, 2)),)),
+    Op("conv2d(stride=(2,1),pad=(1,0))", "conv2d",
+       lambda F, x, W, b: F.conv2d(x, W, b, (2, 1), (1, 0)),
+       lambda x, W, b: conv2d_reference(x, W, b, (2, 1), (1, 0)), CONV[1:]),
+    Op("conv2d_simple", "conv2d", lambda F, x, W, b: F.conv2d_simple(x, W, b),
+       conv2d_reference, CONV[:1]),
+    Op("conv2d_simple(stride=(1,2),pad=1)", "conv2d",
+       lambda F, x, W: F.conv2d_simple(x, W, stride=(1, 2), pad=1),
+       lambda x, W: conv2d_reference(x, W, stride=(1, 2), pad=1),
+       shapes=(((1, 1, 3, 3), (2, 1, 2, 3)),)),
+    Op("deconv2d", "deconv2d", lambda F, x, W, b: F.deconv2d(x, W, b), deconv2d_reference,
+       shapes=(((1, 2, 2, 3), (2, 1, 3, 2), (1,)),)),
+    Op("deconv2d(stride=2,pad=1)", "deconv2d",
+       lambda F, x, W: F.deconv2d(x, W, stride=2, pad=1),
+       lambda x, W: deconv2d_reference(x, W, stride=2, pad=1),
+       shapes=(((1, 1, 3, 2), (1, 2, 3, 3)),)),
+    Op("pooling(2,2)", "pooling", lambda F, x: F.pooling(x, 2, 2),
+       lambda x: pooling_reference(x, 2, 2), IMAGES),
+    Op("pooling((2,3),1)", "pooling", lambda F, x: F.pooling(x, (2, 3)),
+       lambda x: pooling_reference(x, (2, 3)), IMAGES[:1]),
+    # Positive samples: the book pads max pooling with zeros, which a positive value beats.
+    Op("pooling(3,2,1)", "pooling", lambda F, x: F.pooling(x, 3, 2, 1),
+       lambda x: pooling_reference(x, 3, 2, 1), IMAGES[1:], domain=positive),
+    Op("pooling_simple(2,2)", "pooling", lambda F, x: F.pooling_simple(x, 2, 2),
+       lambda x: pooling_reference(x, 2, 2), IMAGES[:1]),
+    Op("average_pooling(2,2)", "pooling", lambda F, x: F.average_pooling(x, 2, 2),
+       lambda x: average_pooling_reference(x, 2, 2), IMAGES),
+    Op("average_pooling(3,(1,2),1)", "pooling", lambda F, x: F.average_pooling(x, 3, (1, 2), 1),
+       lambda x: average_pooling_reference(x, 3, (1, 2), 1), IMAGES[1:]),
+)
