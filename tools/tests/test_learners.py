@@ -121,7 +121,7 @@ def test_what_a_fixture_lacks_or_shares_with_the_book_is_listed_not_failed(grade
     assert "  PASS      weakref-outputs  Function.outputs are weak references: no cycles" in lines
 
 
-@pytest.mark.parametrize("entry", broken_params())
+@pytest.mark.parametrize("entry", list(broken_params()))
 def test_each_broken_variant_fails_naming_its_capability(graded, entry):
     result = graded[("broken", entry["name"])]
     found = statuses(result)
