@@ -180,6 +180,9 @@ CAPABILITIES: tuple[Capability, ...] = (
     _feature("deconv2d", 57, "deconv2d: the transposed convolution, conv2d's input gradient"),
     _feature("pooling", 57, "pooling (max), pooling_simple and average_pooling per window"),
     _feature("conv-layer", 57, "L.Conv2d: in_channels found at the first call"),
+    _feature("vgg16", 58, "models.VGG16: the book's 13 conv and 3 fc layers, lazy weights"),
+    _feature("pretrained-weights", 58, "VGG16(pretrained=True) downloads once, then loads"),
+    _feature("vgg16-preprocess", 58, "VGG16.preprocess: a PIL image as BGR less the mean"),
 )
 
 _BY_NAME = {cap.name: cap for cap in CAPABILITIES}
