@@ -183,6 +183,10 @@ CAPABILITIES: tuple[Capability, ...] = (
     _feature("vgg16", 58, "models.VGG16: the book's 13 conv and 3 fc layers, lazy weights"),
     _feature("pretrained-weights", 58, "VGG16(pretrained=True) downloads once, then loads"),
     _feature("vgg16-preprocess", 58, "VGG16.preprocess: a PIL image as BGR less the mean"),
+    _pin("no-unchain", 1, 58, "no unchain_backward: a long sequence's graph cannot be cut"),
+    _feature("rnn", 59, "L.RNN and SimpleRNN: h = tanh(x Wx + b + h Wh), reset_state"),
+    _feature("unchain", 59, "unchain/unchain_backward: truncated BPTT frees the graph behind"),
+    _feature("sin-curve", 59, "datasets.SinCurve: 999 noisy sine points, each labelled the next"),
 )
 
 _BY_NAME = {cap.name: cap for cap in CAPABILITIES}
