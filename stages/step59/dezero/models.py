@@ -7,7 +7,6 @@ CNN, with random weights or, downloaded once, those trained on ImageNet.
 SimpleRNN (step 59) predicts a sequence one step at a time.
 """
 
-import zipfile
 
 import numpy as np
 
@@ -81,8 +80,9 @@ def _weight_names(model):
 def _pretrained_weights(model, url, size_note):
     """The path of model's pretrained weights file, from the cache or url.
 
-    A download is kept only if it is an .npz file that holds exactly the
-    model's parameters (and matches weights_checksums, where known).
+    A download is kept only if it is an .npz file whose arrays all read
+    and that holds exactly the model's parameters (and matches
+    weights_checksums, where known).
     Without a network, one error says what to download and where to put it.
     """
     name = type(model).__name__
@@ -90,16 +90,12 @@ def _pretrained_weights(model, url, size_note):
     expected = _weight_names(model)
 
     def check(path):
-        # Only the names: load_weights reads and checks every array next.
-        # allow_pickle=False: a file from elsewhere must not run code.
+        # Every array is read, as load_weights will (never unpickled): a
+        # truncated, corrupt or pickled file is refused before it is kept.
         try:
-            npz = np.load(path, allow_pickle=False)
-        except (OSError, ValueError, EOFError, zipfile.BadZipFile) as e:
-            raise ValueError(f"not an .npz file of weights ({e})") from e
-        if not isinstance(npz, np.lib.npyio.NpzFile):
-            raise ValueError("a single array, not an .npz file of weights")
-        with npz:
-            found = set(npz.files)
+            found = set(L._read_npz(name, path))
+        except OSError as e:
+            raise ValueError(str(e)) from e
         if found != expected:
             missing = sorted(expected - found)[:3]
             extra = sorted(found - expected)[:3]
