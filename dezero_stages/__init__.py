@@ -6,8 +6,12 @@
     impl           finding the `dezero` to test in a folder a person names
     suite          the pytest command line that runs the shared suite
     fileio         writing a file atomically
+    grading        grading code of one's own: the learner's report, JSON, JUnit XML
+    cli            the `dezero-stages` command (`python -m dezero_stages`)
 
 Imports go one way: `tools/` and `shared_tests/` import this package; it imports neither
 of them, nothing outside the standard library, and no stage. The noxfile imports it before
-any environment exists.
+any environment exists. `pip install` of the repository installs this package, with the
+shared suite as its subpackage `dezero_stages.shared_tests` and manifest.toml beside
+registry.py: a learner grades their code with it, without a clone and without stages.
 """
