@@ -211,6 +211,13 @@ def test_variable_accepts_a_python_float():
     assert x.data == 1.0
 
 
+@cap("ndarray-only")
+@pytest.mark.parametrize("bad", [1.0, 3, [1.0, 2.0], "x"])
+def test_variable_rejects_non_arrays(bad):
+    with pytest.raises(TypeError):
+        A.dz.Variable(bad)
+
+
 @pytest.mark.convention("an error names the operation")
 @cap("ndarray-only")
 @pytest.mark.parametrize("bad", [1.0, 3, [1.0, 2.0], "x"])

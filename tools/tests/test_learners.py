@@ -29,14 +29,7 @@ WORKFLOW = registry.ROOT / "docs" / "learner-grade-workflow.yml"
 
 # Broken variants the shared suite does not catch yet in --impl code: blind spots of the
 # suite, not of grading. strict xfail: once the suite catches one, its entry must go.
-SUITE_GAPS = {
-    "Variable takes anything again":
-        "the only ndarray-only test that rejects data is marked a stage convention (it also "
-        "checks the message), so --impl code that accepts anything still passes",
-    "create_graph ignored: backward never records a graph":
-        "newton-auto's failure (gx.backward() on a gradient without a creator) matches the "
-        "leaf-backward defect's message, so it is excused as shared with the book",
-}
+SUITE_GAPS: dict[str, str] = {}
 
 
 def broken_params():
