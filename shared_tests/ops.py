@@ -467,3 +467,92 @@ OPS += (
     Op("average_pooling(3,(1,2),1)", "pooling", lambda F, x: F.average_pooling(x, 3, (1, 2), 1),
        lambda x: average_pooling_reference(x, 3, (1, 2), 1), IMAGES[1:]),
 )
+
+
+# Step 60: the rest of the book's final package.
+
+def log_softmax_reference(x, axis=1):
+    m = x.max(axis=axis, keepdims=True)
+    return x - m - np.log(np.exp(x - m).sum(axis=axis, keepdims=True))
+
+
+def leaky_relu_reference(x, slope=0.2):
+    return np.where(x > 0, x, slope * x)
+
+
+def binary_labels_for(x):
+    """0/1 labels fixed by the shape, 1 for every other example, in x's dtype (float64
+    labels would rightly promote float32 scores: numpy's rule, not the stage's)."""
+    return (np.arange(x.size) % 2).reshape(x.shape).astype(x.dtype)
+
+
+def binary_cross_entropy_reference(p, t=None):
+    t = binary_labels_for(p) if t is None else t
+    return -np.sum(t * np.log(p) + (1 - t) * np.log(1 - p)) / len(p)
+
+
+def probability(a):
+    """Samples moved into (0, 1), away from both ends."""
+    return 1 / (1 + np.exp(-a))
+
+
+IDS = np.array([[0, 3], [3, 1]])  # ids into a table of 4 or more rows; 3 twice
+
+
+def batch_norm_reference(x, gamma, beta, eps=2e-5):
+    """(x - the batch mean) / sqrt(the batch variance + eps) * gamma + beta, per feature:
+    axis 1 of (N, D), the channel of (N, C, H, W)."""
+    axes = (0,) if x.ndim == 2 else (0, 2, 3)
+    shape = (1, -1) if x.ndim == 2 else (1, -1, 1, 1)
+    mean, var = x.mean(axis=axes, keepdims=True), x.var(axis=axes, keepdims=True)
+    return (x - mean) / np.sqrt(var + eps) * gamma.reshape(shape) + beta.reshape(shape)
+
+
+def batch_norm_of(F):
+    """F.batch_norm, or the book's own spelling, F.batch_nrom."""
+    try:
+        return F.batch_norm
+    except AttributeError:
+        return F.batch_nrom
+
+
+def batch_norm_call(F, x, gamma, beta):
+    """Training-mode batch norm with fresh running averages (they change in place)."""
+    D = x.shape[1]
+    return batch_norm_of(F)(x, gamma, beta, np.zeros(D, x.dtype), np.ones(D, x.dtype))
+
+
+# The gradient of BatchNorm (the book's, kept) holds 1 / std as a constant array, so its
+# own gradient misses how the batch's std changes with x.
+BN_SECOND = Skip("second", "BatchNorm.backward holds 1/std as an array: its gradient "
+                 "cannot be differentiated again")
+
+OPS += (
+    Op("log_softmax", "log-softmax", lambda F, x: F.log_softmax(x), log_softmax_reference,
+       LOGITS),
+    Op("log_softmax(axis=0)", "log-softmax", lambda F, x: F.log_softmax(x, axis=0),
+       lambda x: log_softmax_reference(x, axis=0), LOGITS[:1]),
+    Op("leaky_relu", "leaky-relu", lambda F, x: F.leaky_relu(x), leaky_relu_reference),
+    Op("leaky_relu(slope=0.1)", "leaky-relu", lambda F, x: F.leaky_relu(x, 0.1),
+       lambda x: leaky_relu_reference(x, 0.1), UNARY[2:]),
+    Op("average", "tensor-helpers", lambda F, x: F.average(x), np.mean, UNARY[1:]),
+    Op("average(axis=1,keepdims)", "tensor-helpers", lambda F, x: F.average(x, 1, True),
+       lambda x: x.mean(axis=1, keepdims=True), shapes=(((2, 3, 2),),)),
+    Op("mean(axis=0)", "tensor-helpers", lambda F, x: F.mean(x, axis=0),
+       lambda x: x.mean(axis=0), shapes=(((3, 2),),)),
+    Op("expand_dims(x,1)", "tensor-helpers", lambda F, x: F.expand_dims(x, 1),
+       lambda x: np.expand_dims(x, 1), shapes=(((3,),), ((2, 3),))),
+    Op("flatten", "tensor-helpers", lambda F, x: F.flatten(x),
+       lambda x: x.reshape(len(x), -1), shapes=(((2, 3, 2),), ((3, 1),))),
+    Op("embed_id", "embed-id", lambda F, W: F.embed_id(IDS, W), lambda W: W[IDS],
+       shapes=(((4, 3),), ((5, 2),))),
+    Op("batch_norm", "batch-norm", batch_norm_call, batch_norm_reference,
+       shapes=(((4, 3), (3,), (3,)), ((2, 2, 2, 3), (2,), (2,))), skips=(BN_SECOND,)),
+    Op("sigmoid_cross_entropy", "binary-cross-entropy",
+       lambda F, x: F.sigmoid_cross_entropy(x, binary_labels_for(x)),
+       lambda x: binary_cross_entropy_reference(probability(x), binary_labels_for(x)),
+       shapes=(((4,),), ((3, 1),))),
+    Op("binary_cross_entropy", "binary-cross-entropy",
+       lambda F, p: F.binary_cross_entropy(p, binary_labels_for(p)),
+       binary_cross_entropy_reference, shapes=(((4,),), ((3, 1),)), domain=probability),
+)

@@ -8,6 +8,7 @@ started from a constant state.
 """
 
 import gc
+import math
 import tracemalloc
 import weakref
 
@@ -167,6 +168,8 @@ def test_simple_rnn_is_an_rnn_with_a_linear_on_top():
 @cap("unchain")
 def test_unchain_forgets_the_creator_and_keeps_the_data():
     x = A.var([1.0, 2.0])
+    x.unchain_backward()  # nothing behind an input: nothing to do
+    assert x.creator is None
     y = x * 3
     y.unchain()
     assert y.creator is None
@@ -299,3 +302,114 @@ def test_sin_curve_is_the_books_wave_labelled_with_the_next_point(train):
     x0, t0 = ds[10]
     np.testing.assert_array_equal(x0, ds.data[10])
     np.testing.assert_array_equal(t0, ds.data[11])
+
+
+# ---- step 60: LSTM and SeqDataLoader ------------------------------------------------------
+
+GATES = ("f", "i", "o", "u")
+
+
+def lstm_reference(xs, Wx, bx, Wh):
+    """The LSTM's equations, one step at a time, from dicts of weights by gate:
+    f, i, o = sigmoid(x Wx + b + h Wh), u = tanh(...); c = f c + i u (c = i u at first);
+    h = o tanh(c)."""
+    hs, h, c = [], None, None
+    for x in xs:
+        a = {g: x @ Wx[g] + bx[g] + (0 if h is None else h @ Wh[g]) for g in GATES}
+        f, i, o, u = (_sigmoid(a["f"]), _sigmoid(a["i"]), _sigmoid(a["o"]),
+                      _tanh(a["u"]))
+        c = i * u if c is None else f * c + i * u
+        h = o * _tanh(c)
+        hs.append(h)
+    return hs
+
+
+def _lstm_weights(lstm):
+    Wx = {g: getattr(lstm, f"x2{g}").W.data for g in GATES}
+    bx = {g: getattr(lstm, f"x2{g}").b.data for g in GATES}
+    Wh = {g: getattr(lstm, f"h2{g}").W.data for g in GATES}
+    return Wx, bx, Wh
+
+
+@cap("lstm")
+def test_lstm_draws_h2h_at_construction_and_x2h_at_the_first_call_gate_by_gate():
+    np.random.seed(11)
+    lstm = L().LSTM(4)
+    np.random.seed(11)
+    Wh = {g: _draw(4, 4) for g in GATES}
+    for g in GATES:
+        np.testing.assert_allclose(getattr(lstm, f"h2{g}").W.data, Wh[g], rtol=1e-6,
+                                   err_msg=f"h2{g}")
+        assert getattr(lstm, f"h2{g}").b is None
+        assert getattr(lstm, f"x2{g}").W.data is None
+    state = np.random.get_state()
+    lstm(_sequence()[0])
+    np.random.set_state(state)
+    for g in GATES:
+        np.testing.assert_allclose(getattr(lstm, f"x2{g}").W.data, _draw(3, 4), rtol=1e-6,
+                                   err_msg=f"x2{g}")
+
+
+@cap("lstm")
+def test_lstm_outputs_follow_its_equations_unrolled_by_hand():
+    np.random.seed(0)
+    lstm = L().LSTM(4)
+    xs = _sequence()
+    hs = [lstm(x) for x in xs]
+    expected = lstm_reference(xs, *_lstm_weights(lstm))
+    for t, (h, e) in enumerate(zip(hs, expected, strict=True)):
+        np.testing.assert_allclose(h.data, e, rtol=1e-5, atol=1e-6, err_msg=f"step {t}")
+    assert lstm.h is hs[-1]
+    lstm.reset_state()
+    assert lstm.h is None and lstm.c is None
+    np.testing.assert_allclose(lstm(xs[0]).data, expected[0], rtol=1e-5, atol=1e-6)
+
+
+@cap("lstm")
+def test_lstm_backprop_through_time_matches_the_numerical_gradient():
+    from .gradcheck import gradcheck
+
+    np.random.seed(3)
+    lstm = L().LSTM(2, in_size=2)
+    for p in lstm.params():
+        p.data = p.data.astype(np.float64)
+    xs = _sequence(3, 1, 2).astype(np.float64)
+
+    def unrolled(x0):
+        lstm.reset_state()
+        h = lstm(x0)
+        for x in xs[1:]:
+            h = lstm(x)
+        return h
+
+    gradcheck(unrolled, xs[0])
+
+
+def _counting(n):
+    class Counting(A.fn("Dataset")):
+        def prepare(self):
+            self.data = np.arange(n, dtype=np.float64)[:, None]
+            self.label = np.arange(n) * 10
+
+    return Counting()
+
+
+@cap("seq-dataloader")
+@pytest.mark.parametrize("n, batch_size", [(10, 3), (12, 4), (7, 7), (5, 1)])
+def test_seq_dataloader_batch_i_of_iteration_t_is_index_i_jump_plus_t(n, batch_size):
+    loader = A.fn("SeqDataLoader")(_counting(n), batch_size)
+    batches = list(loader)
+    assert len(batches) == math.ceil(n / batch_size)
+    jump = n // batch_size
+    for t, (x, label) in enumerate(batches):
+        expected = [(i * jump + t) % n for i in range(batch_size)]
+        np.testing.assert_array_equal(x[:, 0], expected, err_msg=f"iteration {t}")
+        np.testing.assert_array_equal(label, np.array(expected) * 10)
+    assert [b[0].tolist() for b in loader] == [b[0].tolist() for b in batches]  # no shuffle
+
+
+@pytest.mark.convention("an error names the operation")
+@cap("seq-dataloader")
+def test_a_batch_larger_than_the_sequence_names_seq_dataloader():
+    with pytest.raises(ValueError, match="SeqDataLoader"):
+        A.fn("SeqDataLoader")(_counting(3), 4)
