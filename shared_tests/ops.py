@@ -345,8 +345,7 @@ def conv2d_reference(x, W, b=None, stride=1, pad=0):
     """y[n, o, i, j] = sum over c, u, v of window(i, j)[n, c, u, v] W[o, c, u, v] + b[o]."""
     y = np.zeros(_out_shape(x, W.shape[2:], stride, pad, W.shape[0]))
     for i, j, window in _windows(x, W.shape[2:], stride, pad):
-        for o in range(W.shape[0]):
-            y[:, o, i, j] = np.sum(window * W[o], axis=(1, 2, 3))
+        y[:, :, i, j] = np.tensordot(window, W, ((1, 2, 3), (1, 2, 3)))  # (N, OC)
     return y if b is None else y + b.reshape(1, -1, 1, 1)
 
 
@@ -395,7 +394,7 @@ def im2col_reference(x, kernel, stride=1, pad=0, to_matrix=True):
     return col
 
 
-COL2IM = ((1, 2, 3, 2), (2, 2), 1, 1)  # the image, kernel, stride and pad of the col2im row
+COL2IM = ((1, 1, 3, 2), (2, 2), 1, 1)  # the image, kernel, stride and pad of the col2im row
 
 
 def col2im_reference(col, shape, kernel, stride=1, pad=0):
@@ -417,27 +416,21 @@ IMAGES = (((1, 2, 4, 4),), ((2, 1, 3, 3),))
 
 OPS += (
     Op("max", "max-min", lambda F, x: F.max(x), np.max, UNARY[1:]),
-    Op("max(axis=1)", "max-min", lambda F, x: F.max(x, axis=1), lambda x: x.max(axis=1),
-       shapes=(((2, 3),), ((2, 3, 4),))),
     Op("max(axis=(0,2),keepdims)", "max-min", lambda F, x: F.max(x, (0, 2), True),
        lambda x: x.max(axis=(0, 2), keepdims=True), shapes=(((2, 3, 4),),)),
     Op("min(axis=0)", "max-min", lambda F, x: F.min(x, axis=0), lambda x: x.min(axis=0),
        shapes=(((3, 2),),)),
-    Op("x.max(axis=0)", "max-min", lambda F, x: F.method(x, "max")(axis=0),
-       lambda x: x.max(axis=0), shapes=(((3, 2),),)),
-    Op("x.min()", "max-min", lambda F, x: F.method(x, "min")(), np.min, shapes=(((3, 2),),)),
+    Op("x.max(axis=1)", "max-min", lambda F, x: F.method(x, "max")(axis=1),
+       lambda x: x.max(axis=1), shapes=(((3, 2),),)),
     Op("im2col", "im2col", lambda F, x: F.im2col(x, 3, 1, 1),
        lambda x: im2col_reference(x, 3, 1, 1), shapes=(((1, 2, 3, 3),),)),
     Op("im2col((2,3),2,(0,1),to_matrix=False)", "im2col",
        lambda F, x: F.im2col(x, (2, 3), 2, (0, 1), to_matrix=False),
        lambda x: im2col_reference(x, (2, 3), 2, (0, 1), to_matrix=False),
-       shapes=(((2, 1, 4, 5),),)),
+       shapes=(((1, 1, 4, 5),),)),
     Op("col2im", "im2col", lambda F, c: F.col2im(c, *COL2IM),
-       lambda c: col2im_reference(c, *COL2IM), shapes=(((12, 8),),)),
+       lambda c: col2im_reference(c, *COL2IM), shapes=(((12, 4),),)),
     Op("conv2d", "conv2d", lambda F, x, W, b: F.conv2d(x, W, b), conv2d_reference, CONV),
-    Op("conv2d(stride=2,pad=1)", "conv2d", lambda F, x, W: F.conv2d(x, W, stride=2, pad=1),
-       lambda x, W: conv2d_reference(x, W, stride=2, pad=1),
-       shapes=(((1, 1, 4, 3), (2, 1, 2, 2)),)),
     Op("conv2d(stride=(2,1),pad=(1,0))", "conv2d",
        lambda F, x, W, b: F.conv2d(x, W, b, (2, 1), (1, 0)),
        lambda x, W, b: conv2d_reference(x, W, b, (2, 1), (1, 0)), CONV[1:]),
@@ -447,23 +440,21 @@ OPS += (
        lambda F, x, W: F.conv2d_simple(x, W, stride=(1, 2), pad=1),
        lambda x, W: conv2d_reference(x, W, stride=(1, 2), pad=1),
        shapes=(((1, 1, 3, 3), (2, 1, 2, 3)),)),
-    Op("deconv2d", "deconv2d", lambda F, x, W, b: F.deconv2d(x, W, b), deconv2d_reference,
-       shapes=(((1, 2, 2, 3), (2, 1, 3, 2), (1,)),)),
     Op("deconv2d(stride=2,pad=1)", "deconv2d",
-       lambda F, x, W: F.deconv2d(x, W, stride=2, pad=1),
-       lambda x, W: deconv2d_reference(x, W, stride=2, pad=1),
-       shapes=(((1, 1, 3, 2), (1, 2, 3, 3)),)),
+       lambda F, x, W, b: F.deconv2d(x, W, b, stride=2, pad=1),
+       lambda x, W, b: deconv2d_reference(x, W, b, stride=2, pad=1),
+       shapes=(((1, 2, 2, 2), (2, 1, 3, 3), (1,)),)),
     Op("pooling(2,2)", "pooling", lambda F, x: F.pooling(x, 2, 2),
-       lambda x: pooling_reference(x, 2, 2), IMAGES),
+       lambda x: pooling_reference(x, 2, 2), IMAGES[:1]),
     Op("pooling((2,3),1)", "pooling", lambda F, x: F.pooling(x, (2, 3)),
-       lambda x: pooling_reference(x, (2, 3)), IMAGES[:1]),
+       lambda x: pooling_reference(x, (2, 3)), IMAGES[1:]),
     # Positive samples: the book pads max pooling with zeros, which a positive value beats.
     Op("pooling(3,2,1)", "pooling", lambda F, x: F.pooling(x, 3, 2, 1),
        lambda x: pooling_reference(x, 3, 2, 1), IMAGES[1:], domain=positive),
     Op("pooling_simple(2,2)", "pooling", lambda F, x: F.pooling_simple(x, 2, 2),
-       lambda x: pooling_reference(x, 2, 2), IMAGES[:1]),
+       lambda x: pooling_reference(x, 2, 2), shapes=(((1, 1, 4, 4),),)),
     Op("average_pooling(2,2)", "pooling", lambda F, x: F.average_pooling(x, 2, 2),
-       lambda x: average_pooling_reference(x, 2, 2), IMAGES),
+       lambda x: average_pooling_reference(x, 2, 2), IMAGES[:1]),
     Op("average_pooling(3,(1,2),1)", "pooling", lambda F, x: F.average_pooling(x, 3, (1, 2), 1),
        lambda x: average_pooling_reference(x, 3, (1, 2), 1), IMAGES[1:]),
 )
@@ -529,30 +520,25 @@ BN_SECOND = Skip("second", "BatchNorm.backward holds 1/std as an array: its grad
 
 OPS += (
     Op("log_softmax", "log-softmax", lambda F, x: F.log_softmax(x), log_softmax_reference,
-       LOGITS),
-    Op("log_softmax(axis=0)", "log-softmax", lambda F, x: F.log_softmax(x, axis=0),
-       lambda x: log_softmax_reference(x, axis=0), LOGITS[:1]),
+       LOGITS[:2]),
     Op("leaky_relu", "leaky-relu", lambda F, x: F.leaky_relu(x), leaky_relu_reference),
-    Op("leaky_relu(slope=0.1)", "leaky-relu", lambda F, x: F.leaky_relu(x, 0.1),
-       lambda x: leaky_relu_reference(x, 0.1), UNARY[2:]),
-    Op("average", "tensor-helpers", lambda F, x: F.average(x), np.mean, UNARY[1:]),
     Op("average(axis=1,keepdims)", "tensor-helpers", lambda F, x: F.average(x, 1, True),
        lambda x: x.mean(axis=1, keepdims=True), shapes=(((2, 3, 2),),)),
     Op("mean(axis=0)", "tensor-helpers", lambda F, x: F.mean(x, axis=0),
        lambda x: x.mean(axis=0), shapes=(((3, 2),),)),
     Op("expand_dims(x,1)", "tensor-helpers", lambda F, x: F.expand_dims(x, 1),
-       lambda x: np.expand_dims(x, 1), shapes=(((3,),), ((2, 3),))),
+       lambda x: np.expand_dims(x, 1), shapes=(((2, 3),),)),
     Op("flatten", "tensor-helpers", lambda F, x: F.flatten(x),
-       lambda x: x.reshape(len(x), -1), shapes=(((2, 3, 2),), ((3, 1),))),
+       lambda x: x.reshape(len(x), -1), shapes=(((2, 3, 2),),)),
     Op("embed_id", "embed-id", lambda F, W: F.embed_id(IDS, W), lambda W: W[IDS],
-       shapes=(((4, 3),), ((5, 2),))),
+       shapes=(((5, 2),),)),
     Op("batch_norm", "batch-norm", batch_norm_call, batch_norm_reference,
        shapes=(((4, 3), (3,), (3,)), ((2, 2, 2, 3), (2,), (2,))), skips=(BN_SECOND,)),
     Op("sigmoid_cross_entropy", "binary-cross-entropy",
        lambda F, x: F.sigmoid_cross_entropy(x, binary_labels_for(x)),
        lambda x: binary_cross_entropy_reference(probability(x), binary_labels_for(x)),
-       shapes=(((4,),), ((3, 1),))),
+       shapes=(((3, 1),),)),
     Op("binary_cross_entropy", "binary-cross-entropy",
        lambda F, p: F.binary_cross_entropy(p, binary_labels_for(p)),
-       binary_cross_entropy_reference, shapes=(((4,),), ((3, 1),)), domain=probability),
+       binary_cross_entropy_reference, shapes=(((4,),),), domain=probability),
 )

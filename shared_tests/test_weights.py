@@ -269,14 +269,13 @@ def test_a_truncated_file_is_refused_naming_the_array_it_ends_in(tmp_path):
 
 @checked
 @cap("weights-checked")
-@pytest.mark.parametrize("content", [b"", b"W,b\n1,2\n", pickle.dumps({"l0/W": 1}),
-                                     b"PK\x03\x04 not really a zip"],
-                         ids=["empty", "csv", "pickle", "zip-magic"])
-def test_a_file_that_is_not_an_npz_is_refused_naming_it(tmp_path, content):
+def test_a_file_that_is_not_an_npz_is_refused_naming_it(tmp_path):
     model, _ = _model()
     path = tmp_path / "not-weights.npz"
-    path.write_bytes(content)
-    _refused(model, path, str(path))
+    for content in [b"", b"W,b\n1,2\n", pickle.dumps({"l0/W": 1}),
+                    b"PK\x03\x04 not really a zip"]:
+        path.write_bytes(content)
+        _refused(model, path, str(path))
 
 
 @checked
