@@ -228,6 +228,7 @@ def test_max_and_min_by_hand_ties_share_the_gradient():
     x.cleargrad()
     y = F().min(x, axis=1)
     np.testing.assert_array_equal(y.data, [1.0, -2.0])
+    np.testing.assert_array_equal(A.method(x, "min")(axis=1).data, [1.0, -2.0])
     A.backward(y)
     np.testing.assert_array_equal(A.grad(x), [[1, 0, 0], [1, 0, 1]])
 
