@@ -270,7 +270,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
                       f"step {row.step:>2}  {mark}{row.summary}",
                       red=row.status in ("fail", "untested"), green=row.status == "pass",
                       yellow=row.status == "partial")
-        for reason in row.skips if row.status == "partial" else ():
+        for reason in row.skips if row.status in ("partial", "untested") else ():
             tr.write_line(f"  {'':<11} {'':<24} skipped: {reason}", yellow=True)
     later = [r for r in rows if r.status == "arrives"]
     if later:

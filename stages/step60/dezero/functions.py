@@ -237,12 +237,15 @@ def sum(x, axis=None, keepdims=False):
 def average(x, axis=None, keepdims=False):
     """y = the mean of x's elements: of all of them, or along axis.
 
-    The sum divided by how many elements went into each result. (Not in
-    the book's package, which averages images with average_pooling.)
+    The sum divided by how many elements went into each result.
     """
     x = as_variable(x)
     y = sum(x, axis=axis, keepdims=keepdims)
     return y / (x.size // y.size)
+
+
+# The book's package calls it mean as well.
+mean = average
 
 
 def _as_shape(shape, name):
