@@ -113,14 +113,15 @@ class SuiteRun:
 
 def run_suite(step: int, report_path: pathlib.Path, *, impl: pathlib.Path | None = None,
               strict: bool = False, timeout: float | None = None, capture: bool = True,
-              env: dict[str, str] | None = None) -> SuiteRun:
+              env: dict[str, str] | None = None, as_stage: bool = False) -> SuiteRun:
     """Run the shared suite as step `step` (on `impl` if given) in one pytest process.
 
     capture=False lets pytest write to this terminal (the run's `output` is then empty).
     A run that takes longer than `timeout` seconds is stopped (returncode None).
     """
     command = suite.pytest_command(step, impl=impl, report=report_path,
-                                   capability_report=False, strict=strict)
+                                   capability_report=False, strict=strict,
+                                   as_stage=as_stage)
     start = time.perf_counter()
     try:
         done = subprocess.run(command, cwd=registry.ROOT, capture_output=capture, text=True,

@@ -35,13 +35,15 @@ CONFIG = _HERE / "pytest.ini" if SUITE_DIR == _INSTALLED_SUITE else None
 def pytest_command(step: int, *, impl: pathlib.Path | None = None,
                    report: pathlib.Path | None = None, workers: str | int | None = None,
                    quiet: bool = True, capability_report: bool = True,
-                   python: str | None = None, strict: bool = False,
+                   python: str | None = None, strict: bool = False, as_stage: bool = False,
                    extra: tuple[str, ...] = ()) -> list[str]:
     """`python -m pytest shared_tests --stage N ...` as a list of arguments.
 
     impl: grade this folder instead of stages/stepNN. report: write the JSON report there.
     workers: pytest-xdist's -n (None: no xdist at all, which starts fastest for one stage).
     strict: with impl, a known defect of the book's own code fails too (--strict-grading).
+    as_stage: with impl, grade the code as this project's stage N (--as-stage): its
+    conventions are graded and nothing is excused; for broken copies of stages (mutants).
     """
     command = [python or sys.executable, "-m", "pytest", str(SUITE_DIR),
                "--stage", str(step), "-p", "no:cacheprovider"]
@@ -51,6 +53,8 @@ def pytest_command(step: int, *, impl: pathlib.Path | None = None,
         command += ["--impl", str(impl)]
     if strict:
         command.append("--strict-grading")
+    if as_stage:
+        command.append("--as-stage")
     if quiet:
         command.append("-q")
     if workers is None:

@@ -57,6 +57,9 @@ def pytest_addoption(parser):
                     help="do not print the capability report at the end")
     group.addoption("--strict-grading", action="store_true",
                     help="with --impl: a known defect of the book's own code fails too")
+    group.addoption("--as-stage", action="store_true",
+                    help="with --impl: grade the code as this project's stage N (a copy of "
+                         "stages/stepNN): its conventions count and nothing is excused")
 
 
 def _find_impl(path: str) -> pathlib.Path:
@@ -84,7 +87,9 @@ def _select(config) -> tuple[int, int | None, pathlib.Path]:
                 f"unknown step {step}: the suite can grade steps "
                 f"{registry.describe_ranges(gradable)}"
             )
-        return step, None, _find_impl(impl)
+        # --as-stage: a (broken) copy of a stage, graded as that stage would be.
+        stage = step if config.getoption("--as-stage") else None
+        return step, stage, _find_impl(impl)
     try:
         stage, folder = registry.resolve(step)
     except registry.UnknownStageError as err:

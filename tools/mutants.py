@@ -3,8 +3,9 @@
     mutants              grade every mutant of tools/mutants.toml; any survivor fails
 
 Each mutant in tools/mutants.toml names a stage, one textual change and the capability the
-suite must report as failed, graded with --impl and --strict-grading (a defect that the
-book's own code shares still fails). A surviving mutant is a blind spot in the suite.
+suite must report as failed, graded with --impl --as-stage: as the stage it is a copy of,
+so its conventions count and no failure is excused as the book's. A surviving mutant is a
+blind spot in the suite.
 """
 
 from __future__ import annotations
@@ -75,7 +76,7 @@ def grade(mutant: Mutant) -> Outcome:
         env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
         # Strictly: a mutant that breaks the code the way the book's code is broken (numbers
         # that promote float32, say) must fail, not be excused as shared with the book.
-        run = run_suite(mutant.stage, workdir / "report.json", impl=impl, strict=True,
+        run = run_suite(mutant.stage, workdir / "report.json", impl=impl, as_stage=True,
                         timeout=600, env=env)
     if run.report is None:
         return Outcome(mutant, False, "the suite wrote no report:\n" + run.output[-2000:])

@@ -67,15 +67,16 @@ class StageRun:
 
 def run_suite(step: int, report_path: pathlib.Path, *, impl: pathlib.Path | None = None,
               strict: bool = False, timeout: float | None = None, capture: bool = True,
-              env: dict[str, str] | None = None) -> StageRun:
+              env: dict[str, str] | None = None, as_stage: bool = False) -> StageRun:
     """Run the shared suite as step `step` (on `impl` if given) in one process, no xdist.
 
     The run itself is dezero_stages.grading.run_suite (what `grade` runs too). strict: with
-    impl, a known defect of the book's own code fails as well (mutants grade so). A run that
-    takes longer than `timeout` seconds is stopped (returncode None).
+    impl, a known defect of the book's own code fails as well. as_stage: grade impl as this
+    project's stage `step` (mutants are broken stages: their conventions count, nothing is
+    excused). A run that takes longer than `timeout` seconds is stopped (returncode None).
     """
     run = grading.run_suite(step, report_path, impl=impl, strict=strict, timeout=timeout,
-                            capture=capture, env=env)
+                            capture=capture, env=env, as_stage=as_stage)
     return StageRun(step, run.report, run.returncode, run.seconds, run.output)
 
 
