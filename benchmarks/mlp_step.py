@@ -2,6 +2,7 @@
 
     .nox/env/bin/python benchmarks/mlp_step.py                 # stage 51
     .nox/env/bin/python benchmarks/mlp_step.py --stage 51 --steps 100
+    python benchmarks/mlp_step.py --stage 60 --gpu --batch 1000   # with CuPy and a GPU
 
 The network is 784-1000-1000-10 with sigmoid, softmax cross-entropy and SGD (lr 0.1), on
 float32 data in batches of 100: the book's MNIST setting. Both sides run in one child
@@ -27,34 +28,47 @@ from dezero_stages import registry  # noqa: E402  (standard library only)
 COMMON = r"""
 import json, sys, time, tracemalloc
 import numpy as np
-steps = int(sys.argv[1])
+steps, batch, gpu = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3] == "gpu"
+xp = np
+if gpu:
+    import cupy as xp
 rng = np.random.default_rng(0)
-x = rng.random((100, 784), dtype=np.float32)
-t = rng.integers(0, 10, 100)
+x = xp.asarray(rng.random((batch, 784), dtype=np.float32))
+t = xp.asarray(rng.integers(0, 10, batch))
+
+def sync():
+    if gpu:
+        xp.cuda.Stream.null.synchronize()
 
 def measure(step):
     step()  # warm-up: first-call allocations and lazy sizes
-    tracemalloc.start()
-    peaks, start = [], time.perf_counter()
+    sync()
+    if not gpu:
+        tracemalloc.start()
+    peaks, start = [0, 0], time.perf_counter()
     for i in range(steps):
         step()
-        if i == steps // 2 - 1:
-            peaks.append(tracemalloc.get_traced_memory()[1])
+        if i == steps // 2 - 1 and not gpu:
+            peaks[0] = tracemalloc.get_traced_memory()[1]
             tracemalloc.reset_peak()
+    sync()
     seconds = (time.perf_counter() - start) / steps
-    peaks.append(tracemalloc.get_traced_memory()[1])
-    tracemalloc.stop()
+    if not gpu:
+        peaks[1] = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
     print(json.dumps({"seconds": seconds, "peaks": peaks}))
 """
 
 STAGE = COMMON + r"""
-sys.path.insert(0, sys.argv[2])
+sys.path.insert(0, sys.argv[4])
 import dezero.functions as F
 from dezero import optimizers
 from dezero.models import MLP
 
 np.random.seed(0)
 model = MLP((1000, 1000, 10), activation=F.sigmoid)
+if gpu:
+    model.to_gpu()
 optimizer = optimizers.SGD(0.1).setup(model)
 
 def step():
@@ -69,13 +83,13 @@ measure(step)
 
 BY_HAND = COMMON + r"""
 def sigmoid(a):
-    return np.tanh(a * np.float32(0.5)) * np.float32(0.5) + np.float32(0.5)
+    return xp.tanh(a * np.float32(0.5)) * np.float32(0.5) + np.float32(0.5)
 
 np.random.seed(0)
 sizes = [784, 1000, 1000, 10]
-Ws = [(np.random.randn(i, o) * np.sqrt(1 / i)).astype(np.float32)
+Ws = [xp.asarray((np.random.randn(i, o) * np.sqrt(1 / i)).astype(np.float32))
       for i, o in zip(sizes, sizes[1:])]
-bs = [np.zeros(o, dtype=np.float32) for o in sizes[1:]]
+bs = [xp.zeros(o, dtype=np.float32) for o in sizes[1:]]
 lr = np.float32(0.1)
 
 def step():
@@ -84,10 +98,10 @@ def step():
         hs.append(sigmoid(hs[-1] @ W + b))
     z = hs[-1] @ Ws[-1] + bs[-1]
     m = z.max(axis=1, keepdims=True)
-    logp = z - m - np.log(np.exp(z - m).sum(axis=1, keepdims=True))
-    loss = -logp[np.arange(len(t)), t].mean()
-    g = np.exp(logp)
-    g[np.arange(len(t)), t] -= 1
+    logp = z - m - xp.log(xp.exp(z - m).sum(axis=1, keepdims=True))
+    loss = -logp[xp.arange(len(t)), t].mean()
+    g = xp.exp(logp)
+    g[xp.arange(len(t)), t] -= 1
     g /= np.float32(len(t))
     for k in range(len(Ws) - 1, -1, -1):
         gW, gb = hs[k].T @ g, g.sum(axis=0)
@@ -109,18 +123,30 @@ def run(script: str, *args: str) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def gpu_available() -> bool:
+    probe = "import cupy; assert cupy.cuda.runtime.getDeviceCount() > 0"
+    return subprocess.run([sys.executable, "-c", probe], capture_output=True).returncode == 0
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stage", type=int, default=51)
     parser.add_argument("--steps", type=int, default=100)
+    parser.add_argument("--batch", type=int, default=100)
+    parser.add_argument("--gpu", action="store_true", help="both sides on the GPU (CuPy)")
     args = parser.parse_args()
+    if args.gpu and not gpu_available():
+        raise SystemExit("--gpu: CuPy/CUDA not available (install cupy and use a machine "
+                         "with an NVIDIA GPU)")
     _, folder = registry.resolve(args.stage)
-    hand = run(BY_HAND, str(args.steps))
-    stage = run(STAGE, str(args.steps), str(folder))
+    common = (str(args.steps), str(args.batch), "gpu" if args.gpu else "cpu")
+    hand = run(BY_HAND, *common)
+    stage = run(STAGE, *common, str(folder))
     mib = 2 ** 20
-    print(f"MLP 784-1000-1000-10, sigmoid, softmax cross-entropy, SGD, batch 100, float32, "
-          f"{args.steps} steps")
-    print(f"  by hand in numpy : {hand['seconds'] * 1e3:7.2f} ms/step   peak memory "
+    where = "GPU, CuPy" if args.gpu else "numpy"
+    print(f"MLP 784-1000-1000-10, sigmoid, softmax cross-entropy, SGD, batch {args.batch}, "
+          f"float32, {args.steps} steps")
+    print(f"  by hand ({where}) : {hand['seconds'] * 1e3:7.2f} ms/step   peak memory "
           f"{hand['peaks'][0] / mib:.1f} MiB, then {hand['peaks'][1] / mib:.1f} MiB")
     print(f"  stage {args.stage:<10} : {stage['seconds'] * 1e3:7.2f} ms/step   peak memory "
           f"{stage['peaks'][0] / mib:.1f} MiB, then {stage['peaks'][1] / mib:.1f} MiB")
