@@ -26,9 +26,11 @@ out=$(mktemp -d)
 failed=0
 run() {  # run STEP ENV...: the program on its stage, then on the book's package
     local n=$1; shift
-    env "$@" PYTHONPATH="stages/step$n:$HERE" "$STAGES_PY" "$HERE/step$n.py" > "$out/stage" 2>&1
-    env "$@" PYTHONPATH="$HERE" "$BOOK/bin/python" "$HERE/step$n.py" > "$out/book" 2>&1
-    local label="step $n${1:+ ($*)}"
+    local program=$HERE/step$n.py
+    [ "$n" = 60 ] && [ -n "${FINAL:-}" ] && program=$HERE/final_package.py
+    env "$@" PYTHONPATH="stages/step$n:$HERE" "$STAGES_PY" "$program" > "$out/stage" 2>&1
+    env "$@" PYTHONPATH="$HERE" "$BOOK/bin/python" "$program" > "$out/book" 2>&1
+    local label="step $n${FINAL:+ (final_package.py)}${1:+ ($*)}"
     label=${label/ (PYTHONHASHSEED=0)/}
     if diff -q "$out/stage" "$out/book" > /dev/null; then
         echo "$label: identical ($(wc -l < "$out/stage") lines)"
@@ -40,5 +42,6 @@ for n in "${steps[@]}"; do
     n=$((10#$n))
     if [ "$n" -ge 44 ]; then run "$n" VERIFY_F64=1; else run "$n" PYTHONHASHSEED=0; fi
 done
+if [ $# -eq 0 ]; then FINAL=1 run 60 VERIFY_F64=1; fi
 rm -rf "$out"
 exit $failed

@@ -1,4 +1,4 @@
-"""A program written for the book's final DeZero package ."""
+"""A program written for the book's final DeZero package, run unchanged on stage 60."""
 import os
 import tempfile
 import numpy as np
