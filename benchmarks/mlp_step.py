@@ -10,7 +10,10 @@ process each, on the same random data, after a warm-up; each reports seconds per
 the peak of its memory (tracemalloc, which sees numpy's buffers) over the first and the
 last half of the steps, which must be equal if nothing accumulates. The hand-written step
 computes what the framework computes (the same formulas), so the ratio is the framework's
-cost: graph building, Variables, and the backward loop.
+cost: graph building, Variables, the backward loop, and one matrix product more: DeZero
+gives every input of a function its gradient (the book has no requires_grad), the input
+data's too. A second hand-written run that computes that gradient as well shows how much of
+the ratio it is.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ COMMON = r"""
 import json, sys, time, tracemalloc
 import numpy as np
 steps, batch, gpu = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3] == "gpu"
+with_gx = len(sys.argv) > 4 and sys.argv[4] == "gx"
 xp = np
 if gpu:
     import cupy as xp
@@ -107,6 +111,8 @@ def step():
         gW, gb = hs[k].T @ g, g.sum(axis=0)
         if k:
             g = (g @ Ws[k].T) * hs[k] * (1 - hs[k])
+        elif with_gx:
+            gx = g @ Ws[0].T  # the input's gradient, which DeZero computes as well
         Ws[k] -= lr * gW
         bs[k] -= lr * gb
     assert loss.dtype == np.float32
@@ -141,6 +147,7 @@ def main() -> None:
     _, folder = registry.resolve(args.stage)
     common = (str(args.steps), str(args.batch), "gpu" if args.gpu else "cpu")
     hand = run(BY_HAND, *common)
+    hand_gx = run(BY_HAND, *common, "gx")
     stage = run(STAGE, *common, str(folder))
     mib = 2 ** 20
     where = "GPU, CuPy" if args.gpu else "numpy"
@@ -148,10 +155,15 @@ def main() -> None:
           f"float32, {args.steps} steps")
     print(f"  by hand ({where}) : {hand['seconds'] * 1e3:7.2f} ms/step   peak memory "
           f"{hand['peaks'][0] / mib:.1f} MiB, then {hand['peaks'][1] / mib:.1f} MiB")
+    print(f"  by hand, and dL/dx : {hand_gx['seconds'] * 1e3:7.2f} ms/step   (the input's "
+          f"gradient too)")
     print(f"  stage {args.stage:<10} : {stage['seconds'] * 1e3:7.2f} ms/step   peak memory "
           f"{stage['peaks'][0] / mib:.1f} MiB, then {stage['peaks'][1] / mib:.1f} MiB")
     print(f"  stage / by hand  : {stage['seconds'] / hand['seconds']:.2f}x time "
           f"(goal: at most 1.3x)")
+    print(f"  stage / by hand with dL/dx: {stage['seconds'] / hand_gx['seconds']:.2f}x "
+          f"(DeZero gives every input of a function its gradient, the data's too: the book "
+          f"has no requires_grad)")
     grew = stage["peaks"][1] - stage["peaks"][0]
     print(f"  peak memory, second half against first: {grew / mib:+.2f} MiB "
           f"({'flat' if abs(grew) < mib else 'GROWS'})")
