@@ -27,6 +27,7 @@ from dezero_stages import report as report_format
 from dezero_stages.impl import ImplNotFoundError, locate
 
 from . import adapter, book_defects
+from .localserver import Server
 
 STATUS_LABEL = {
     "pass": "present",
@@ -303,6 +304,16 @@ def pytest_sessionfinish(session, exitstatus):
         dezero_file=state.dezero_file, exitstatus=int(exitstatus),
         capabilities=_summarise(state), strict=state.strict,
         vehicles=sorted(state.vehicles), defects=[d.as_dict() for d in state.defects]))
+
+
+@pytest.fixture(scope="module")
+def server():
+    """A web server on 127.0.0.1 for the loaders' tests (localserver.py)."""
+    server = Server()
+    try:
+        yield server
+    finally:
+        server.close()
 
 
 # Property tests: few, reproducible examples, so a stage run stays within seconds and a

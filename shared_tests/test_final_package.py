@@ -18,7 +18,6 @@ import pytest
 
 from . import adapter as A
 from .ops import batch_norm_reference, conv2d_reference, deconv2d_reference, pooling_reference
-from .test_mnist import Server
 
 cap = pytest.mark.capability
 
@@ -494,23 +493,11 @@ def _tar_gz(members):
     return buffer.getvalue()
 
 
-@pytest.fixture(scope="module")
-def server():
-    server = Server()
-    try:
-        yield server
-    finally:
-        server.close()
-
-
 @pytest.fixture
 def cifar(server, tmp_path, monkeypatch):
     """(datasets, server, cache, {split: (labels, images)}): a CIFAR-10 archive of 2
     images per training batch and 3 test images, and CIFAR-100's of 4 and 2."""
-    for var in ("http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
-    server.reset()
+    server.use(monkeypatch)
     made, members = {}, {}
     for i in range(1, 6):
         labels, images, body = _records(2, 1, i)

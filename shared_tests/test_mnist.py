@@ -12,11 +12,9 @@ utils.cache_dir (read by get_file at each call).
 
 import gzip
 import hashlib
-import http.server
 import os
 import struct
 import sys
-import threading
 import types
 
 import numpy as np
@@ -44,66 +42,14 @@ def labels(n, seed):
     return np.random.default_rng(seed).integers(0, 10, size=n, dtype=np.uint8)
 
 
-class Server:
-    """Files by name over HTTP on 127.0.0.1; `short` names are cut off mid-body."""
-
-    def __init__(self):
-        self.files, self.requests, self.short = {}, [], set()
-        server = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self):
-                name = self.path.rsplit("/", 1)[-1]
-                server.requests.append(name)
-                body = server.files.get(name)
-                if body is None:
-                    self.send_error(404)
-                    return
-                self.send_response(200)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                # A cut connection: the header promised the whole file.
-                self.wfile.write(body[: len(body) // 2] if name in server.short else body)
-
-            def log_message(self, *args):
-                pass
-
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/mnist/"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.01,),
-                                       daemon=True)
-        self.thread.start()
-
-    def reset(self):
-        self.files.clear()
-        self.requests.clear()
-        self.short.clear()
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
 def checksum(body):
     return len(body), hashlib.md5(body).hexdigest()
-
-
-@pytest.fixture(scope="module")
-def server():
-    server = Server()
-    try:
-        yield server
-    finally:
-        server.close()
 
 
 @pytest.fixture
 def mnist(server, tmp_path, monkeypatch):
     """(datasets module, server, cache folder) with five training and three test images."""
-    for var in ("http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
-    server.reset()
+    server.use(monkeypatch)
     data = {TRAIN[0]: idx(images(5, 0), 0x803), TRAIN[1]: idx(labels(5, 1), 0x801),
             TEST[0]: idx(images(3, 2), 0x803), TEST[1]: idx(labels(3, 3), 0x801)}
     server.files.update(data)

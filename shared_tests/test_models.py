@@ -16,7 +16,6 @@ import pytest
 
 from . import adapter as A
 from .ops import conv2d_reference, pooling_reference
-from .test_mnist import Server
 
 cap = pytest.mark.capability
 
@@ -119,22 +118,10 @@ def test_vgg16s_forward_is_the_books_network():
 # ---- pretrained weights from a local server -----------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def server():
-    server = Server()
-    try:
-        yield server
-    finally:
-        server.close()
-
-
 @pytest.fixture
 def weights_site(server, tmp_path, monkeypatch):
     """(server, cache folder): VGG16's weights URL and the cache pointed at test places."""
-    for var in ("http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
-    server.reset()
+    server.use(monkeypatch)
     cache = tmp_path / "cache"
     monkeypatch.setattr(A.module("utils"), "cache_dir", str(cache))
     monkeypatch.setattr(models().VGG16, "WEIGHTS_PATH", server.url + "vgg16.npz")
@@ -225,10 +212,7 @@ def test_a_file_that_is_not_vgg16s_weights_is_refused_and_not_cached(weights_sit
 @pytest.mark.convention("a labels file is read as a literal, never run")
 @cap("pretrained-weights")
 def test_imagenet_labels_are_read_as_a_literal_and_never_run(server, tmp_path, monkeypatch):
-    for var in ("http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
-    server.reset()
+    server.use(monkeypatch)
     datasets = A.module("datasets")
     monkeypatch.setattr(A.module("utils"), "cache_dir", str(tmp_path / "cache"))
     monkeypatch.setattr(datasets, "imagenet_labels_url", server.url + "labels.txt")
