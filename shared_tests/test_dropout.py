@@ -6,7 +6,6 @@ numpy's generator, draws the same numbers itself, and checks the generator is le
 one draw further on.
 """
 
-import gc
 import weakref
 
 import numpy as np
@@ -14,6 +13,7 @@ import pytest
 
 from . import adapter as A
 from .gradcheck import gradcheck
+from .memory_probe import gc_disabled
 
 cap = pytest.mark.capability
 
@@ -153,8 +153,7 @@ def test_in_test_mode_dropout_is_the_identity_and_draws_nothing():
 @cap("test-mode")
 def test_test_mode_with_no_grad_builds_no_graph_and_keeps_nothing_alive():
     x = A.var(X)
-    gc.disable()
-    try:
+    with gc_disabled():
         with A.dz.test_mode(), A.dz.no_grad():
             h = F().sigmoid(x)
             y = F().dropout(h * 2)
@@ -170,5 +169,3 @@ def test_test_mode_with_no_grad_builds_no_graph_and_keeps_nothing_alive():
         ref = weakref.ref(h)
         del h
         assert ref() is None
-    finally:
-        gc.enable()

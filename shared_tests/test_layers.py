@@ -5,7 +5,6 @@ initial weights against the same draw from a seeded np.random, made here; a mode
 against the same network computed in numpy from its parameters.
 """
 
-import gc
 import shutil
 import weakref
 
@@ -14,6 +13,7 @@ import pytest
 
 from . import adapter as A
 from . import dotparse
+from .memory_probe import gc_disabled, graph_refs
 
 cap = pytest.mark.capability
 DOT = shutil.which("dot")
@@ -184,30 +184,12 @@ def test_float32_data_trains_in_float32_end_to_end():
         assert p.dtype == np.float32
 
 
-def _reachable(y):
-    """Weak references to y, every function behind it and every variable they made."""
-    refs, todo, seen = [weakref.ref(y)], [y.creator], set()
-    while todo:
-        f = todo.pop()
-        if f is None or id(f) in seen:
-            continue
-        seen.add(id(f))
-        refs.append(weakref.ref(f))
-        for x in f.inputs:
-            if x.creator is not None:
-                refs.append(weakref.ref(x))
-                todo.append(x.creator)
-    return refs
-
-
 @cap("training-memory")
 def test_after_a_training_step_the_dropped_loss_frees_its_whole_graph():
     np.random.seed(0)
     l1, l2 = L().Linear(4), L().Linear(1)
     x, t = np.random.rand(6, 2), np.random.rand(6, 1)
-    gc.collect()
-    gc.disable()
-    try:
+    with gc_disabled():
         y = l2(F().sigmoid(l1(x)))
         loss = F().mean_squared_error(y, t)
         for layer in (l1, l2):
@@ -215,14 +197,12 @@ def test_after_a_training_step_the_dropped_loss_frees_its_whole_graph():
         loss.backward()
         for p in list(l1.params()) + list(l2.params()):
             p.data -= 0.1 * A.grad(p)
-        refs = _reachable(loss)
+        refs = [weakref.ref(loss)] + graph_refs(loss)
         assert len(refs) >= 7  # loss, MSE, y, Linear, Sigmoid, ..., the first Linear
         del y, loss
         assert [r() for r in refs] == [None] * len(refs)
         # The layers remember their last call only weakly.
         assert l2.outputs[0]() is None
-    finally:
-        gc.enable()
 
 
 # ---- step 45: layers of layers, Model, MLP -------------------------------------------------

@@ -4,7 +4,6 @@ Memory is checked for real: with the cyclic garbage collector disabled, only ref
 counting can free a graph, so a graph that survives `del` is a graph held by a cycle.
 """
 
-import contextlib
 import gc
 import tracemalloc
 import weakref
@@ -13,33 +12,9 @@ import numpy as np
 import pytest
 
 from . import adapter as A
+from .memory_probe import gc_disabled, graph_refs
 
 cap = pytest.mark.capability
-
-
-@contextlib.contextmanager
-def gc_disabled():
-    gc.collect()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
-def _graph_refs(y):
-    """Weak references to every function and intermediate variable behind y."""
-    refs, todo = [], [y.creator]
-    while todo:
-        f = todo.pop()
-        if f is None:
-            continue
-        refs.append(weakref.ref(f))
-        for x in A.inputs_of(f):
-            if x.creator is not None:
-                refs.append(weakref.ref(x))
-            todo.append(x.creator)
-    return refs
 
 
 @cap("cycle-survives")
@@ -47,7 +22,7 @@ def test_dropped_output_survives_until_gc_collect():
     with gc_disabled():
         x = A.var(np.ones(10))
         y = A.square(A.exp(A.square(x)))
-        refs = _graph_refs(y)
+        refs = graph_refs(y)
         del y
         assert all(r() is not None for r in refs), "the cycle should keep the graph alive"
         gc.collect()
@@ -59,7 +34,7 @@ def test_dropped_output_frees_the_whole_graph_without_gc():
     with gc_disabled():
         x = A.var(np.ones(10))
         y = A.square(A.exp(A.square(x)))
-        refs = _graph_refs(y)
+        refs = graph_refs(y)
         assert len(refs) == 5  # three functions, two intermediate variables
         del y
         assert [r() for r in refs] == [None] * len(refs)

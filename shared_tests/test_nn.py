@@ -6,13 +6,13 @@ parameters. Values and gradients of mean_squared_error, linear and sigmoid on ma
 are rows of the op table (ops.py).
 """
 
-import gc
 import weakref
 
 import numpy as np
 import pytest
 
 from . import adapter as A
+from .memory_probe import gc_disabled
 
 cap = pytest.mark.capability
 
@@ -213,9 +213,7 @@ def test_a_training_step_by_hand_leaves_no_graph_once_the_loss_is_dropped():
     x = A.var(np.linspace(0, 1, 8).reshape(8, 1))
     params = [A.var(np.full((1, 4), 0.5)), A.var(np.zeros(4)),
               A.var(np.full((4, 1), 0.5)), A.var(np.zeros(1))]
-    gc.collect()
-    gc.disable()
-    try:
+    with gc_disabled():
         h = F().sigmoid(F().linear(x, params[0], params[1]))
         loss = F().mean_squared_error(F().linear(h, params[2], params[3]), np.zeros((8, 1)))
         loss.backward()
@@ -223,6 +221,4 @@ def test_a_training_step_by_hand_leaves_no_graph_once_the_loss_is_dropped():
                  weakref.ref(h.creator)]
         del h, loss
         assert [r() for r in nodes] == [None] * len(nodes)
-    finally:
-        gc.enable()
     assert all(p.grad is not None for p in params)  # the gradients are the parameters' own

@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 from . import adapter as A
+from .memory_probe import gc_disabled
 
 cap = pytest.mark.capability
 
@@ -218,8 +219,7 @@ def test_unchain_backward_frees_the_graph_behind_and_keeps_the_state_usable():
     np.random.seed(0)
     model = _rnn_model(4, 1)
     xs, ts = _sequence(6, 1, 1, seed=1), _sequence(6, 1, 1, seed=2)
-    gc.disable()
-    try:
+    with gc_disabled():
         loss = _loss_of(model, xs, ts)
         model.cleargrads()
         loss.backward()
@@ -232,8 +232,6 @@ def test_unchain_backward_frees_the_graph_behind_and_keeps_the_state_usable():
         assert all(x.creator is None for x in loss.creator.inputs)
         assert model.rnn.h.creator is None  # the state the next steps start from
         assert [r() for r in refs] == [None] * len(refs), "a function behind survived"
-    finally:
-        gc.enable()
 
 
 def _second_half_grads(unchain, constant_state=False):
