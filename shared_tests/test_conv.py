@@ -1,7 +1,7 @@
 """Steps 55 and 57: the sizes of a convolution, then convolution and pooling.
 
 Sizes are checked against counting the positions a window can take; convolution and
-pooling against direct loops written here (ops.py's references), one output element at
+pooling against direct loops (op_refs.py's references), one output element at
 a time, and their gradients by central differences (gradcheck.py and the op table).
 """
 
@@ -247,7 +247,7 @@ def test_conv2d_layer_finds_its_channels_at_the_first_call():
     np.testing.assert_allclose(conv.W.data, W, rtol=1e-6)
     np.testing.assert_array_equal(conv.b.data, np.zeros(3, np.float32))
     assert y.shape == (2, 3, 5, 2) and y.dtype == np.float32
-    from .ops import conv2d_reference
+    from .op_refs import conv2d_reference
 
     np.testing.assert_allclose(y.data, conv2d_reference(x, W, None, 1, (1, 0)), rtol=1e-4,
                                atol=1e-5)

@@ -1,6 +1,6 @@
 """Step 60: the rest of the book's final package.
 
-Functions are rows of the op table (ops.py). Here: the layers Deconv2d, EmbedID and
+Functions are rows of the op table (op_rows.py). Here: the layers Deconv2d, EmbedID and
 BatchNorm (their draws reproduced from a seeded np.random, their outputs against numpy),
 Sequential and ResNet's structure, the optimizer hooks against updates computed by hand,
 the transforms on PIL images, CIFAR from a local http.server, the utilities, and a program
@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from . import adapter as A
-from .ops import batch_norm_reference, conv2d_reference, deconv2d_reference, pooling_reference
+from .op_refs import batch_norm_reference, conv2d_reference, deconv2d_reference, pooling_reference
 
 cap = pytest.mark.capability
 

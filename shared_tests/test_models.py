@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from . import adapter as A
-from .ops import conv2d_reference, pooling_reference
+from .op_refs import conv2d_reference, pooling_reference
 
 cap = pytest.mark.capability
 

@@ -1,4 +1,4 @@
-"""Checks generated from the op table (ops.py): every row, every check that applies.
+"""Checks generated from the op table (op_rows.py): every row, every check that applies.
 
 Nothing here is about one function: a function's tests are its row. See ops.py for the
 checks and how a row says where they apply.
@@ -16,7 +16,8 @@ from dezero_stages import capabilities
 
 from . import adapter as A
 from .gradcheck import gradcheck, gradgradcheck
-from .ops import OPS, sample_rule
+from .op_rows import OPS
+from .ops import sample_rule
 
 # Each check and the capability from which it can run (beside the row's own capability);
 # None: as soon as the row's function exists. "grad_from" is the row's own setting.
