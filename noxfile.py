@@ -42,11 +42,22 @@ ENV_DIR = ROOT / ".nox" / "env"
 
 
 def _requirements() -> list[str]:
-    """numpy plus the test, demo and dev extras of pyproject.toml (nox itself left out)."""
+    """numpy plus the dev extra of pyproject.toml and the extras it names, in turn (test,
+    demo, and book through test), without the project itself or nox."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     extras = project["optional-dependencies"]
-    reqs = list(project["dependencies"]) + extras["test"] + extras["demo"] + extras["dev"]
-    return [r for r in reqs if not r.startswith(("dezero-stages", "nox"))]
+    reqs, todo, seen = list(project["dependencies"]), ["dev"], set()
+    while todo:
+        name = todo.pop(0)
+        if name in seen:
+            continue
+        seen.add(name)
+        for req in extras[name]:
+            if req.startswith("dezero-stages["):  # the project's own extras: their contents
+                todo += req.partition("[")[2].partition("]")[0].split(",")
+            elif not req.startswith("nox"):
+                reqs.append(req)
+    return list(dict.fromkeys(reqs))
 
 
 @nox.session(reuse_venv=True, default=False, venv_backend="uv|virtualenv")
