@@ -36,6 +36,7 @@ def pytest_command(step: int, *, impl: pathlib.Path | None = None,
                    report: pathlib.Path | None = None, workers: str | int | None = None,
                    quiet: bool = True, capability_report: bool = True,
                    python: str | None = None, strict: bool = False, as_stage: bool = False,
+                   aliases: dict[str, str] | None = None, test_timeout: float | None = None,
                    extra: tuple[str, ...] = ()) -> list[str]:
     """`python -m pytest shared_tests --stage N ...` as a list of arguments.
 
@@ -44,13 +45,19 @@ def pytest_command(step: int, *, impl: pathlib.Path | None = None,
     strict: with impl, a known defect of the book's own code fails too (--strict-grading).
     as_stage: with impl, grade the code as this project's stage N (--as-stage): its
     conventions are graded and nothing is excused; for broken copies of stages (mutants).
+    aliases: with impl, {book's name: the code's spelling} (--alias OLD=NEW).
+    test_timeout: with impl, the per-test time limit in seconds (--test-timeout).
     """
     command = [python or sys.executable, "-m", "pytest", str(SUITE_DIR),
                "--stage", str(step), "-p", "no:cacheprovider"]
     if CONFIG is not None:
         command += ["-c", str(CONFIG), "--rootdir", str(CONFIG.parent)]
     if impl is not None:
-        command += ["--impl", str(impl)]
+        command += ["--impl", str(getattr(impl, "shown", impl))]
+    for old, new in (aliases or {}).items():
+        command += ["--alias", f"{old}={new}"]
+    if test_timeout is not None:
+        command += ["--test-timeout", f"{test_timeout:g}"]
     if strict:
         command.append("--strict-grading")
     if as_stage:

@@ -16,32 +16,23 @@ the results are summed up per capability at the end (and written as JSON with
 from __future__ import annotations
 
 import collections
+import contextlib
 import os
 import pathlib
+import signal
 import sys
 
 import pytest
 
-from dezero_stages import capabilities, registry
+from dezero_stages import capabilities, learner, registry
 from dezero_stages import report as report_format
-from dezero_stages.impl import ImplNotFoundError, locate
+from dezero_stages.impl import ImplNotFoundError, Target, locate
 
 from . import adapter, book_defects
 from .localserver import Server
 
-STATUS_LABEL = {
-    "pass": "present",
-    "partial": "partly",
-    "fail": "FAILED",
-    "arrives": "not yet",
-    "fixed": "fixed",
-    "untested": "NOT TESTED",
-    "not-graded": "not graded",
-    "missing": "not yours",
-    "ahead": "ahead",
-    "book": "as the book",
-}
-
+# A test of --impl code that runs longer than this is stopped and named (--test-timeout).
+TEST_TIME_LIMIT = 60.0
 
 def pytest_addoption(parser):
     group = parser.getgroup("dezero-stages")
@@ -58,20 +49,26 @@ def pytest_addoption(parser):
                     help="do not print the capability report at the end")
     group.addoption("--strict-grading", action="store_true",
                     help="with --impl: a known defect of the book's own code fails too")
+    group.addoption("--alias", action="append", default=[], metavar="OLD=NEW",
+                    help="with --impl: the code spells the book's OLD as NEW (cleargrad="
+                         "clear_grad); grade it under that spelling (repeatable)")
+    group.addoption("--test-timeout", type=float, default=TEST_TIME_LIMIT, metavar="SECONDS",
+                    help="with --impl: stop a test that runs longer, naming it (default: "
+                         f"{TEST_TIME_LIMIT:g})")
     group.addoption("--as-stage", action="store_true",
                     help="with --impl: grade the code as this project's stage N (a copy of "
                          "stages/stepNN): its conventions count and nothing is excused")
 
 
-def _find_impl(path: str) -> pathlib.Path:
+def _find_impl(path: str) -> Target:
     try:
         return locate(path)
     except ImplNotFoundError as err:
         raise pytest.UsageError(f"--impl {path}: {err}") from None
 
 
-def _select(config) -> tuple[int, int | None, pathlib.Path]:
-    """(graded step, stage number or None, folder to import dezero from)."""
+def _select(config) -> tuple[int, int | None, Target]:
+    """(graded step, stage number or None, what to import as dezero)."""
     step = config.getoption("--stage")
     if step is None and os.environ.get("DEZERO_STAGE"):
         step = int(os.environ["DEZERO_STAGE"])
@@ -95,49 +92,89 @@ def _select(config) -> tuple[int, int | None, pathlib.Path]:
         stage, folder = registry.resolve(step)
     except registry.UnknownStageError as err:
         raise pytest.UsageError(str(err)) from None
-    return step, stage, folder
+    return step, stage, Target(folder)
 
 
-def _import_dezero(folder: pathlib.Path):
+def _aliases(config) -> dict[str, str]:
+    aliases = {}
+    for text in config.getoption("--alias"):
+        old, sep, new = text.partition("=")
+        if not sep or not old.isidentifier() or not new.isidentifier():
+            raise pytest.UsageError(f"--alias {text}: write the book's name, '=', and your "
+                                    "spelling of it (--alias cleargrad=clear_grad)")
+        aliases[old] = new
+    return aliases
+
+
+def _import_dezero(target: Target) -> tuple[object, list[learner.Skipped]]:
+    """The dezero to test, and the statements of a step file's script that were skipped.
+
+    Raises learner.LoadError where --impl code cannot be imported."""
     # A dezero imported earlier (another stage, an installed copy) must not leak in.
     for name in [m for m in sys.modules if m == "dezero" or m.startswith("dezero.")]:
         del sys.modules[name]
-    sys.path.insert(0, str(folder))
-    import dezero
-
+    if target.file is not None:  # one step file (or a dezero.py): its definitions only
+        loaded = learner.load_file(target.file)
+        return loaded.module, loaded.skipped
+    sys.path.insert(0, str(target.folder))
+    try:
+        import dezero
+    except Exception as err:  # noqa: BLE001 - the learner's package failed to import
+        raise learner.load_error(err, target.folder / "dezero", [target.folder]) from None
     where = pathlib.Path(dezero.__file__).resolve()
-    if folder not in where.parents:
-        raise pytest.UsageError(f"imported dezero from {where}, expected it under {folder}")
-    return dezero
+    if target.folder not in where.parents:
+        raise pytest.UsageError(f"imported dezero from {where}, expected it under "
+                                f"{target.folder}")
+    return dezero, []
 
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "capability(name): the capability a test checks")
     config.addinivalue_line("markers", "convention(why): checks a convention of this "
                             "project's stages; not graded in --impl code")
-    step, stage, folder = _select(config)
-    dezero = _import_dezero(folder)
-    adapter.bind(dezero, step, stage)
-    state = _State(step, stage, folder, dezero)
+    step, stage, target = _select(config)
+    aliases = _aliases(config)
+    state = _State(step, stage, target)
     state.strict = config.getoption("--strict-grading")
+    state.aliases = aliases
+    state.test_timeout = config.getoption("--test-timeout")
+    config.stash[_STATE] = state
+    try:
+        dezero, state.skipped = _import_dezero(target)
+    except learner.LoadError as err:
+        # The report says so (the grader tells the learner where), and pytest stops.
+        state.load_error = err.as_dict()
+        _write_report(config, state, exitstatus=4)
+        raise pytest.UsageError(f"your code failed to import: {err}") from None
+    state.dezero_file = str(pathlib.Path(dezero.__file__).resolve())
+    if stage is None:
+        learner.apply_aliases(dezero, aliases)
+    state.adapter = adapter.bind(dezero, step, stage)
     if stage is None:  # only code that is not ours is compared with the book's defects
         state.defects = book_defects.present_in(adapter, step)
-    config.stash[_STATE] = state
     config.pluginmanager.register(_Recorder(state), "dezero-stages-recorder")
 
 
 class _State:
-    def __init__(self, step, stage, folder, dezero):
+    def __init__(self, step, stage, target: Target):
         self.step = step
         self.stage = stage
-        self.folder = folder
-        self.dezero_file = str(pathlib.Path(dezero.__file__).resolve())
+        self.target = target
+        self.folder = target.folder
+        self.roots = [target.folder.resolve()] + (
+            learner.roots_of(target.file) if target.file is not None else [])
+        self.dezero_file = str(target.shown)
         self.counts = collections.defaultdict(collections.Counter)
         self.failures = collections.defaultdict(list)
         self.skips = collections.defaultdict(list)
         self.strict = False
+        self.aliases: dict[str, str] = {}
+        self.skipped: list[learner.Skipped] = []
+        self.load_error: dict | None = None
+        self.test_timeout = TEST_TIME_LIMIT
         self.defects: list[book_defects.Defect] = []
         self.vehicles: set[str] = set()
+        self.adapter = None
 
 
 _STATE = pytest.StashKey[_State]()
@@ -185,55 +222,156 @@ def pytest_collection_modifyitems(config, items):
 class _Recorder:
     """Counts test outcomes per capability (registered as a plugin by pytest_configure).
 
-    Under xdist the reports reach the controller's hooks too, with their user_properties.
+    Under xdist the reports reach the controller's hooks too, with their user_properties:
+    a failure is classified where it happened (pytest_runtest_makereport, which sees the
+    exception) and travels as properties.
     """
 
     def __init__(self, state: _State):
         self.state = state
 
     def pytest_runtest_logreport(self, report):
-        names = [value for key, value in report.user_properties if key == "capability"]
+        props = dict(report.user_properties)
+        name = props.get("capability")
         # Count each test once: its call, or the setup/teardown that skipped or broke it.
-        if not names or (report.when != "call" and report.outcome == "passed"):
+        if not name or (report.when != "call" and report.outcome == "passed"):
             return
-        name = names[0]
-        for key, value in report.user_properties:
-            if key == "vehicles" and value:
-                self.state.vehicles.update(value.split(","))
+        if props.get("vehicles"):
+            self.state.vehicles.update(props["vehicles"].split(","))
         self.state.counts[name][report.outcome] += 1
         if report.outcome == "failed":
-            message = _crash_message(report)
+            facts = props.get("failure") or {}
             self.state.failures[name].append(report_format.Failure(
-                report.nodeid, message, _failure_kind(self.state, report.nodeid, message)))
+                report.nodeid, _crash_message(report), **facts))
         elif report.outcome == "skipped":
             self.state.skips[name].append(_skip_reason(report))
 
 
-def _failure_kind(state: _State, test_id: str, message: str) -> str:
-    """Why a test of --impl code failed: "missing", "book:<defect>" or "real"."""
-    if state.stage is not None:
-        return "real"
-    if "this dezero has no '" in message:
-        return "missing"
-    for defect in state.defects:
-        if defect.explains(test_id, message):
-            return f"book:{defect.name}"
-    return "real"
+class TestTimeLimit(Exception):
+    """A test of --impl code ran longer than --test-timeout."""
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float, test: str):
+    """Stop the test after `seconds` (SIGALRM, where the system has it)."""
+    if not seconds or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def stop(signum, frame):
+        raise TestTimeLimit(f"{test} ran longer than {seconds:g} s (the per-test limit, "
+                            "--test-timeout)")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+class _Discard:
+    """stdout for the graded code's prints: counted, not kept (a backward that prints on
+    every call would otherwise fill the capture of every test)."""
+
+    encoding = "utf-8"
+
+    def __init__(self):
+        self.chars = 0
+
+    def write(self, text):
+        self.chars += len(text)
+        return len(text)
+
+    def flush(self):
+        pass
+
+    def isatty(self):
+        return False
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item):
     # The adapter builds vehicles only outside the capability that introduces a function.
-    names = [value for key, value in item.user_properties if key == "capability"]
-    adapter.CURRENT = names[0] if names else None
+    state = item.config.stash[_STATE]
+    state.adapter.CURRENT = dict(item.user_properties).get("capability")
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_call(item):
-    yield
+    state = item.config.stash[_STATE]
+    if state.stage is None:  # --impl code: its prints discarded, its time limited
+        with contextlib.redirect_stdout(_Discard()), \
+                _time_limit(state.test_timeout, item.nodeid):
+            yield
+    else:
+        yield
     # Which vehicles the code needed so far; the report of this test carries it to the
     # controller under xdist.
-    item.user_properties.append(("vehicles", ",".join(sorted(adapter.VEHICLES_BUILT))))
+    item.user_properties.append(("vehicles", ",".join(sorted(state.adapter.VEHICLES_BUILT))))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.failed and call.excinfo is not None:
+        state = item.config.stash[_STATE]
+        report.user_properties.append(
+            ("failure", _classify(state, item.nodeid, call.excinfo)))
+
+
+def _in_roots(path: str, roots) -> bool:
+    where = pathlib.Path(path).resolve()
+    return any(root == where or root in where.parents for root in roots)
+
+
+def _learner_frame(state: _State, excinfo) -> tuple[str | None, bool]:
+    """(the graded code's innermost frame as "file:line in func", whether the exception
+    was raised there rather than in the test)."""
+    frame, last_is_learner = None, False
+    for entry in excinfo.traceback:
+        mine = _in_roots(str(entry.path), state.roots)
+        if mine:
+            frame = f"{entry.path}:{entry.lineno + 1} in {entry.name}"
+        last_is_learner = mine
+    return frame, last_is_learner
+
+
+def _belongs_to_code(obj) -> bool:
+    """Whether obj is the graded code's (its module, a class or an instance of one)."""
+    module = obj.__name__ if isinstance(obj, type(sys)) else (
+        getattr(obj, "__module__", None) if isinstance(obj, type) else
+        getattr(type(obj), "__module__", None))
+    return isinstance(module, str) and (module == "dezero" or module.startswith("dezero."))
+
+
+def _classify(state: _State, test_id: str, excinfo) -> dict:
+    """Why a test failed, as the report's Failure fields (kind, name, spelled, defect,
+    frame, error). Stage code fails for real; --impl code may lack a name, spell it
+    otherwise, share a known defect of the book, or run too long."""
+    exc = excinfo.value
+    frame, raised_in_code = _learner_frame(state, excinfo)
+    facts = {"kind": "real", "frame": frame, "error": type(exc).__name__}
+    if state.stage is not None:
+        return facts
+    if isinstance(exc, TestTimeLimit):
+        return {**facts, "kind": "timeout"}
+    if isinstance(exc, adapter.MissingName):
+        return {**facts, "kind": "spelling" if exc.spelled else "missing", "name": exc.name,
+                "spelled": exc.spelled}
+    obj = getattr(exc, "obj", None)
+    if (isinstance(exc, AttributeError) and not raised_in_code and exc.name
+            and obj is not None and _belongs_to_code(obj)):
+        # The test asked the code for a name it does not have (x.cleargrad(), dezero.Config).
+        spelled = adapter.other_spelling(obj, exc.name)
+        return {**facts, "kind": "spelling" if spelled else "missing", "name": exc.name,
+                "spelled": spelled}
+    for defect in state.defects:
+        if defect.explains(test_id, exc):
+            return {**facts, "kind": "book", "defect": defect.name}
+    return facts
 
 
 def _skip_reason(report) -> str:
@@ -272,7 +410,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         if row.status in ("arrives", "fixed", "not-graded"):
             continue
         mark = "[pin] " if row.kind == "pin" else ""
-        tr.write_line(f"  {STATUS_LABEL[row.status]:<11} {row.name:<24} "
+        tr.write_line(f"  {report_format.STATUSES[row.status].suite_label:<11} {row.name:<24} "
                       f"step {row.step:>2}  {mark}{row.summary}",
                       red=row.status in ("fail", "untested"), green=row.status == "pass",
                       yellow=row.status == "partial")
@@ -293,17 +431,21 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
             f"{r.name} (step {r.until + 1})" for r in fixed))
 
 
-def pytest_sessionfinish(session, exitstatus):
-    config = session.config
+def _write_report(config, state: _State, exitstatus: int) -> None:
     path = config.getoption("--capability-json")
     if _is_worker(config) or not path:
         return
-    state = config.stash[_STATE]
     report_format.write(path, report_format.Report(
         step=state.step, stage=state.stage, impl=str(state.folder),
         dezero_file=state.dezero_file, exitstatus=int(exitstatus),
         capabilities=_summarise(state), strict=state.strict,
-        vehicles=sorted(state.vehicles), defects=[d.as_dict() for d in state.defects]))
+        vehicles=sorted(state.vehicles), defects=[d.as_dict() for d in state.defects],
+        skipped_lines=[s.as_dict() for s in state.skipped], aliases=state.aliases,
+        load_error=state.load_error))
+
+
+def pytest_sessionfinish(session, exitstatus):
+    _write_report(session.config, session.config.stash[_STATE], exitstatus)
 
 
 @pytest.fixture(scope="module")

@@ -1,14 +1,12 @@
 """Running the shared suite for one step, and what that run left: a StageRun.
 
 matrix and mutants run the suite through `run_suite` (and grade through the same
-dezero_stages.grading.run_suite it wraps): the command line comes from dezero_stages.suite,
+dezero_stages.run.run_suite it wraps): the command line comes from dezero_stages.suite,
 the report is read with dezero_stages.report, nothing here parses JSON.
 """
 
 from __future__ import annotations
 
-import collections
-import dataclasses
 import os
 import pathlib
 import queue
@@ -17,52 +15,19 @@ import subprocess
 import threading
 import time
 
-from dezero_stages import batch, grading, registry
+from dezero_stages import batch, registry
 from dezero_stages import report as report_format
-from dezero_stages.report import CapabilityResult, Failure, Report
+from dezero_stages.report import Report
+from dezero_stages.run import Run
+from dezero_stages.run import run_suite as run_one
 
 
-@dataclasses.dataclass
-class StageRun:
-    """One pytest run of the shared suite for one step, and the report it wrote."""
+class StageRun(Run):
+    """A Run (dezero_stages.run: one rule for a broken run) for one step of many."""
 
-    step: int
-    report: Report | None
-    returncode: int | None = 0  # None: did not finish (timed out)
-    seconds: float = 0.0
-    output: str = ""
-
-    @property
-    def capabilities(self) -> list[CapabilityResult]:
-        return [] if self.report is None else self.report.capabilities
-
-    def capability(self, name: str) -> CapabilityResult | None:
-        return None if self.report is None else self.report.capability(name)
-
-    @property
-    def counts(self) -> collections.Counter:
-        return collections.Counter() if self.report is None else self.report.counts()
-
-    @property
-    def failures(self) -> list[tuple[str, Failure]]:
-        """(capability name, failure) for every failing test."""
-        return [] if self.report is None else self.report.failures()
-
-    @property
-    def stage(self) -> int | None:
-        return None if self.report is None else self.report.stage
-
-    @property
-    def broken(self) -> bool:
-        """pytest did not run the suite properly: no report, or it failed with no failing
-        capability to show for it (a crash, a collection error, a usage error)."""
-        if self.report is None or self.returncode is None:
-            return True
-        return self.returncode != 0 and not self.counts["fail"]
-
-    @property
-    def ok(self) -> bool:
-        return not self.broken and not self.counts["fail"]
+    def __init__(self, step: int, report: Report | None, returncode: int | None = 0,
+                 seconds: float = 0.0, output: str = ""):
+        super().__init__(report, returncode, output, seconds, step)
 
 
 def run_suite(step: int, report_path: pathlib.Path, *, impl: pathlib.Path | None = None,
@@ -70,12 +35,12 @@ def run_suite(step: int, report_path: pathlib.Path, *, impl: pathlib.Path | None
               env: dict[str, str] | None = None, as_stage: bool = False) -> StageRun:
     """Run the shared suite as step `step` (on `impl` if given) in one process, no xdist.
 
-    The run itself is dezero_stages.grading.run_suite (what `grade` runs too). strict: with
+    The run itself is dezero_stages.run.run_suite (what `grade` runs too). strict: with
     impl, a known defect of the book's own code fails as well. as_stage: grade impl as this
     project's stage `step` (mutants are broken stages: their conventions count, nothing is
     excused). A run that takes longer than `timeout` seconds is stopped (returncode None).
     """
-    run = grading.run_suite(step, report_path, impl=impl, strict=strict, timeout=timeout,
+    run = run_one(step, report_path, impl=impl, strict=strict, timeout=timeout,
                             capture=capture, env=env, as_stage=as_stage)
     return StageRun(step, run.report, run.returncode, run.seconds, run.output)
 
