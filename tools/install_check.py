@@ -12,18 +12,20 @@ fixtures (tools/tests/learners) with the installed `dezero-stages` and check the
 - Every command after that runs in a folder outside the clone, PYTHONPATH unset: only the
   installed copy counts. The installed package must be the venv's, of pyproject's version,
   with no stage, and find its suite and its pytest settings; `dezero-stages --version` runs.
+- `grade 9 steps/step09.py`, run in the folder holding steps/, passes: a learner's file in
+  the book's layout (the step-9 fixture's dezero.py copied there).
 - `grade 17` on the step-17 fixture passes (exit 0, no failed capability, weakref-outputs
   passed) and writes its JSON report and JUnit XML; on a copy broken as broken.toml says
   it fails (exit 1, weakref-outputs failed); `grade-all` on a folder holding step09/ and
   step17/ passes, with a report and a JUnit file per step.
 - The `book` extra: code that imports matplotlib.pyplot and PIL.Image when it loads, as the
-  book's own final package does, cannot be graded without it, and passes once
-  `dezero-stages[book]` is installed.
+  book's own final package does, is not imported without it (exit 2, the report's load_error
+  saying to install dezero-stages[book]), and passes once `dezero-stages[book]` is installed.
 
 Grades are judged from the exit status and the JSON report (dezero_stages/report.py:
-`step`, `capabilities[*].name` and `.status`), never from the printed text, which is shown
-only when a check fails. Standard library only. Exits 1 naming every failed check, 2 when
-the wheel cannot be built or installed.
+`step`, `capabilities[*].name` and `.status`, `load_error`), never from the printed text,
+which is shown only when a check fails. Standard library only. Exits 1 naming every failed
+check, 2 when the wheel cannot be built or installed.
 """
 
 from __future__ import annotations
@@ -59,11 +61,13 @@ class SetupError(Exception):
 
 
 def judge_grade(what: str, code: int, report: dict | None, *, step: int, passes: bool,
-                passed: tuple[str, ...] = (), failed: tuple[str, ...] = ()) -> list[str]:
+                passed: tuple[str, ...] = (), failed: tuple[str, ...] = (),
+                dezero_file: pathlib.Path | None = None) -> list[str]:
     """What is wrong with one `dezero-stages grade` run; [] when it is as expected.
 
     passes: the grade must pass (exit 0, no capability failed), else fail (exit 1, one
     failed at least). `passed`/`failed`: capabilities whose status must be pass/fail.
+    dezero_file: the file the report must say the code was imported from.
     """
     want = 0 if passes else 1
     problems = []
@@ -78,6 +82,9 @@ def judge_grade(what: str, code: int, report: dict | None, *, step: int, passes:
         return problems + [f"{what}: malformed report ({err!r})"]
     if graded_as != step:
         problems.append(f"{what}: the report says step {graded_as}, expected {step}")
+    if dezero_file is not None and (
+            pathlib.Path(str(report.get("dezero_file"))).resolve() != dezero_file.resolve()):
+        problems.append(f"{what}: graded {report.get('dezero_file')}, not {dezero_file}")
     failing = sorted(name for name, status in statuses.items() if status in FAILING)
     if passes and failing:
         problems.append(f"{what}: failed capabilities {failing}")
@@ -88,6 +95,20 @@ def judge_grade(what: str, code: int, report: dict | None, *, step: int, passes:
             if statuses.get(name) != status:
                 problems.append(f"{what}: {name} is {statuses.get(name, 'absent')!r}, "
                                 f"expected {status!r}")
+    return problems
+
+
+def judge_load_error(what: str, code: int, report: dict | None, *, hint: str) -> list[str]:
+    """A grade of code that could not be imported: exit 2, the report's load_error naming
+    `hint` (what to install) in its hint."""
+    problems = [] if code == 2 else [f"{what}: exit status {code}, expected 2 (not imported)"]
+    if report is None:
+        return problems + [f"{what}: no JSON report"]
+    error = report.get("load_error")
+    if not isinstance(error, dict):
+        return problems + [f"{what}: the report has no load_error"]
+    if hint not in str(error.get("hint") or ""):
+        problems.append(f"{what}: load_error's hint {error.get('hint')!r} does not say {hint}")
     return problems
 
 
@@ -262,14 +283,16 @@ class Check:
 
     def grade(self, what: str, step: int, path: pathlib.Path, *, passes: bool,
               passed: tuple[str, ...] = (), failed: tuple[str, ...] = (),
-              junit: bool = False) -> None:
-        name = what.replace(" ", "-")
+              junit: bool = False, cwd: pathlib.Path | None = None,
+              dezero_file: pathlib.Path | None = None) -> None:
+        name = what.replace(" ", "-").replace("/", "-")
         report_path, junit_path = self.work / f"{name}.json", self.work / f"{name}.xml"
         extra = ("--junit-xml", str(junit_path)) if junit else ()
         done = self.run(self.command, "grade", str(step), str(path), "--json",
-                        str(report_path), *extra, cwd=self.work, capture=True)
+                        str(report_path), *extra, cwd=cwd or self.work, capture=True)
         problems = judge_grade(what, done.returncode, read_report(report_path), step=step,
-                               passes=passes, passed=passed, failed=failed)
+                               passes=passes, passed=passed, failed=failed,
+                               dezero_file=dezero_file)
         if junit:
             problems += judge_junit(what, junit_path)
         verdict = "passes" if passes else f"fails ({', '.join(failed) or 'as it should'})"
@@ -293,13 +316,24 @@ class Check:
         self.record(f"grade-all on {', '.join(steps)}: every step passes", problems,
                     done.stdout)
 
+    def book_layout(self) -> None:
+        """A learner's file as the book lays them out: `grade 9 steps/step09.py`."""
+        folder = self.work / "book-layout"
+        (folder / "steps").mkdir(parents=True)
+        shutil.copy2(self.learners / "step09" / "dezero.py", folder / "steps" / "step09.py")
+        self.grade("book layout steps/step09.py", 9, pathlib.Path("steps", "step09.py"),
+                   passes=True, cwd=folder, dezero_file=folder / "steps" / "step09.py")
+
     def book_extra(self) -> None:
         """Code importing what the book's package imports: no grade without [book], one with."""
         code = book_imports_copy(self.learners / "step09", self.work / "book-imports" / "step09")
-        done = self.run(self.command, "grade", "9", str(code), cwd=self.work, capture=True)
-        self.record("without the book extra, code importing matplotlib and PIL does not pass",
-                    [] if done.returncode != 0 else [
-                        "code importing matplotlib and PIL passed without the book extra"],
+        report_path = self.work / "without-the-book-extra.json"
+        done = self.run(self.command, "grade", "9", str(code), "--json", str(report_path),
+                        cwd=self.work, capture=True)
+        self.record("without the book extra, code importing matplotlib and PIL is not "
+                    "imported, and the report says to install dezero-stages[book]",
+                    judge_load_error("without the book extra", done.returncode,
+                                     read_report(report_path), hint="dezero-stages[book]"),
                     done.stdout)
         self.install(f"dezero-stages[book] @ {self.wheel.resolve().as_uri()}")
         self.grade("with the book extra", 9, code, passes=True)
@@ -314,6 +348,7 @@ class Check:
                              "weakref-outputs")
         self.grade("broken step 17", 17, broken, passes=False, failed=("weakref-outputs",))
         self.grade_all()
+        self.book_layout()
         self.book_extra()
 
 

@@ -107,3 +107,28 @@ def test_the_book_extra_brings_what_the_books_package_imports_and_the_workflow_i
     assert "dezero-stages[book]" in extras["test"]  # the suite's own env has them too
     workflow = (root / "docs" / "learner-grade-workflow.yml").read_text(encoding="utf-8")
     assert '"dezero-stages[book] @ git+https://' in workflow
+
+
+def test_code_that_could_not_be_imported_must_say_what_to_install():
+    error = {"file": "dezero.py", "line": 1, "error": "ModuleNotFoundError: No module named "
+             "'matplotlib'", "hint": "the book's package imports matplotlib: install "
+             "dezero-stages[book]"}
+    ok = {**report(step=9), "load_error": error}
+    assert ic.judge_load_error("b", 2, ok, hint="dezero-stages[book]") == []
+    assert ic.judge_load_error("b", 1, ok, hint="dezero-stages[book]") == [
+        "b: exit status 1, expected 2 (not imported)"]
+    assert ic.judge_load_error("b", 2, report(step=9), hint="dezero-stages[book]") == [
+        "b: the report has no load_error"]
+    assert ic.judge_load_error("b", 2, None, hint="x") == ["b: no JSON report"]
+    vague = {**ok, "load_error": {**error, "hint": ""}}
+    assert "does not say dezero-stages[book]" in ic.judge_load_error(
+        "b", 2, vague, hint="dezero-stages[book]")[0]
+
+
+def test_a_learner_file_must_be_the_one_graded(tmp_path):
+    graded = {**report(step=9), "dezero_file": str(tmp_path / "steps" / "step09.py")}
+    assert ic.judge_grade("f", 0, graded, step=9, passes=True,
+                          dezero_file=tmp_path / "steps" / "step09.py") == []
+    assert ic.judge_grade("f", 0, graded, step=9, passes=True,
+                          dezero_file=tmp_path / "step09" / "dezero.py") == [
+        f"f: graded {tmp_path / 'steps' / 'step09.py'}, not {tmp_path / 'step09' / 'dezero.py'}"]
