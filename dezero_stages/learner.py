@@ -24,19 +24,19 @@ file that fails to import from one that fails its tests.
 from __future__ import annotations
 
 import ast
+import builtins
 import dataclasses
 import importlib.abc
 import importlib.machinery
 import importlib.util
 import inspect
 import pathlib
+import re
 import sys
 import traceback
 import types
 
-# Plain values: what an assignment may hold and still be a definition.
-_PLAIN = (ast.Constant, ast.Name, ast.Attribute, ast.Lambda, ast.Tuple, ast.List, ast.Set,
-          ast.Dict, ast.UnaryOp, ast.BinOp)
+_BUILTINS = frozenset(dir(builtins))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -63,27 +63,35 @@ class LoadError(Exception):
         return {"file": self.file, "line": self.line, "error": self.error, "hint": self.hint}
 
 
-def _is_plain(node: ast.AST) -> bool:
-    """A value built without calling anything (a constant, a name, a lambda, a tuple...)."""
+def _is_plain(node: ast.AST, defined) -> bool:
+    """A value built without calling anything, from constants and names the file defines
+    (`1e-4`, `Add`, `np.float64`, a lambda), not from the script's variables (`-x`)."""
+    if isinstance(node, ast.Lambda | ast.Constant):
+        return True
+    if isinstance(node, ast.Name):
+        return node.id in defined or node.id in _BUILTINS
+    if isinstance(node, ast.Attribute):
+        return _is_plain(node.value, defined)
     if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
-        return all(_is_plain(e) for e in node.elts)
+        return all(_is_plain(e, defined) for e in node.elts)
     if isinstance(node, ast.Dict):
-        return all(_is_plain(v) for v in (*node.keys, *node.values) if v is not None)
+        return all(_is_plain(v, defined) for v in (*node.keys, *node.values) if v is not None)
     if isinstance(node, ast.BinOp):
-        return _is_plain(node.left) and _is_plain(node.right)
+        return _is_plain(node.left, defined) and _is_plain(node.right, defined)
     if isinstance(node, ast.UnaryOp):
-        return _is_plain(node.operand)
-    return isinstance(node, _PLAIN)
+        return _is_plain(node.operand, defined)
+    return False
 
 
 def _is_main_guard(node: ast.If) -> bool:
     return any(isinstance(n, ast.Name) and n.id == "__name__" for n in ast.walk(node.test))
 
 
-def _calls_own_function(node: ast.Expr, own: set[str]) -> bool:
+def _calls_own_function(node: ast.Expr, defined) -> bool:
     call = node.value
     return (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
-            and call.func.id in own and not call.args and not call.keywords)
+            and isinstance(defined.get(call.func.id), types.FunctionType)
+            and not call.args and not call.keywords)
 
 
 def _changes_sys_path(node: ast.Expr) -> bool:
@@ -92,38 +100,44 @@ def _changes_sys_path(node: ast.Expr) -> bool:
             and ast.unparse(call.func.value) == "sys.path")
 
 
-def is_definition(node: ast.stmt, own: set[str]) -> bool:
-    """Whether a top-level statement defines something (kept) or is script (skipped)."""
+def _base_name(target: ast.expr) -> str | None:
+    """`Variable` of `Variable.__add__` or `Variable.x[0]`."""
+    while isinstance(target, (ast.Attribute, ast.Subscript)):
+        target = target.value
+    return target.id if isinstance(target, ast.Name) else None
+
+
+def is_definition(node: ast.stmt, defined: dict) -> bool:
+    """Whether a top-level statement defines something (kept) or is script (skipped).
+
+    `defined`: the module's namespace as the definitions before this statement left it
+    (so names from `from steps.step13 import *` count)."""
     if isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef,
                          ast.ClassDef, ast.Pass)):
         return True
     if isinstance(node, ast.Expr):
         if isinstance(node.value, ast.Constant):  # a docstring
             return True
-        return _calls_own_function(node, own) or _changes_sys_path(node)
+        return _calls_own_function(node, defined) or _changes_sys_path(node)
     if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
         if all(isinstance(t, (ast.Attribute, ast.Subscript)) for t in targets):
-            return True  # Variable.__add__ = add: installs an operator
-        return node.value is None or _is_plain(node.value)
+            # Variable.__add__ = add installs an operator; x.grad = ... is the script's.
+            return all(isinstance(defined.get(_base_name(t)), (type, types.ModuleType))
+                       for t in targets) and \
+                (node.value is None or _is_plain(node.value, defined))
+        if not all(isinstance(t, (ast.Name, ast.Tuple)) for t in targets):
+            return False
+        return node.value is None or _is_plain(node.value, defined)
     if isinstance(node, ast.If):
         if _is_main_guard(node):
             return False
-        return all(is_definition(n, own) for n in (*node.body, *node.orelse))
+        return all(is_definition(n, defined) for n in (*node.body, *node.orelse))
     if isinstance(node, ast.Try):
         blocks = [*node.body, *node.orelse, *node.finalbody]
         blocks += [n for handler in node.handlers for n in handler.body]
-        return all(is_definition(n, own) for n in blocks)
+        return all(is_definition(n, defined) for n in blocks)
     return False
-
-
-def split(tree: ast.Module) -> tuple[list[ast.stmt], list[ast.stmt]]:
-    """(definitions, script) of a module's top-level statements."""
-    own = {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
-    kept, script = [], []
-    for node in tree.body:
-        (kept if is_definition(node, own) else script).append(node)
-    return kept, script
 
 
 def _first_line(source_lines: list[str], node: ast.stmt) -> str:
@@ -149,15 +163,23 @@ _HINTS = {
 }
 
 
+# NumPy's aliases of Python's types, removed in 1.24, and what to write instead.
+_REMOVED_NUMPY_ALIASES = {"int": "int", "float": "float", "bool": "bool", "object": "object",
+                          "complex": "complex", "str": "str", "long": "int",
+                          "unicode": "str"}
+
+
 def hint_for(error: BaseException) -> str:
     """A line on what to do about an import failure that is not the learner's bug."""
     if isinstance(error, ModuleNotFoundError) and error.name:
         top = error.name.split(".")[0]
         return _HINTS.get(top, f"your code imports {top}, which this Python does not have")
-    if isinstance(error, AttributeError) and getattr(error, "name", None) in (
-            "int", "float", "bool", "object", "complex", "str", "long", "unicode"):
-        return (f"2020-era NumPy: np.{error.name} was removed in NumPy 1.24; write "
-                f"{error.name if error.name not in ('long', 'unicode') else 'int'} instead")
+    # NumPy's own __getattr__ raises these without .name and .obj: only its words say so.
+    match = re.match(r"module 'numpy' has no attribute '(\w+)'", str(error))
+    name = match[1] if match else None
+    if isinstance(error, AttributeError) and name in _REMOVED_NUMPY_ALIASES:
+        return (f"2020-era NumPy: np.{name} was removed in NumPy 1.24; write "
+                f"{_REMOVED_NUMPY_ALIASES[name]} instead")
     return ""
 
 
@@ -175,11 +197,17 @@ def exec_definitions(module: types.ModuleType, path: pathlib.Path) -> list[Skipp
     """Run the definitions of the file at `path` in `module`; the skipped statements."""
     source = path.read_text(encoding="utf-8-sig")
     tree = ast.parse(source, filename=str(path))
-    kept, script = split(tree)
     lines = source.splitlines()
-    skipped = [Skipped(str(path), node.lineno, _first_line(lines, node)) for node in script]
-    code = compile(ast.Module(body=kept, type_ignores=[]), str(path), "exec")
-    exec(code, module.__dict__)  # noqa: S102 - the learner's own definitions
+    namespace = module.__dict__
+    skipped = []
+    # One statement at a time: whether the next one is a definition depends on what the
+    # ones before it defined.
+    for node in tree.body:
+        if not is_definition(node, namespace):
+            skipped.append(Skipped(str(path), node.lineno, _first_line(lines, node)))
+            continue
+        code = compile(ast.Module(body=[node], type_ignores=[]), str(path), "exec")
+        exec(code, namespace)  # noqa: S102 - the learner's own definitions
     return skipped
 
 

@@ -123,6 +123,8 @@ def capability_lines(cap: CapabilityResult, step, width: int) -> list[str]:
             lines.append(indent(failure.message, pad + "  ", max_lines=6))
             if failure.frame and failure.kind in ("real", "timeout"):
                 lines.append(f"{pad}  at {failure.frame}")
+            if failure.hint:
+                lines.append(f"{pad}  {failure.hint}")
         if len(ordered) > len(shown):
             lines.append(f"{pad}... and {len(ordered) - len(shown)} more failing tests "
                          "(--json FILE lists them all)")
@@ -237,8 +239,11 @@ def _root_cause_lines(report: Report) -> list[str]:
         return []
     frame, count, first = cause
     message = first.message.strip().splitlines()[0] if first.message.strip() else ""
-    return ["", f"likely root cause: {count} failing tests raised at {frame}",
-            f"  first: {first.test}", f"  {message}"]
+    lines = ["", f"likely root cause: {count} failing tests raised at {frame}",
+             f"  first: {first.test}", f"  {message}"]
+    if first.hint:
+        lines += _wrap(first.hint, "  ", "  ")
+    return lines
 
 
 def summary(report: Report, step) -> str:

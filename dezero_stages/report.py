@@ -36,7 +36,8 @@ Schema (JSON, `"schema": 2`)::
                        "spelled": null,       # spelling: the learner's spelling of it
                        "defect": null,        # book: the known defect that explains it
                        "frame": null,         # the learner's frame that raised: file:line in f
-                       "error": "AssertionError"}],
+                       "error": "AssertionError",
+                       "hint": null}],        # what to do (np.int: 2020-era NumPy)
          "skips": ["dot-render: graphviz's dot is not installed"]}
       ]
     }
@@ -117,6 +118,7 @@ class Failure:
     defect: str | None = None  # book: the name of the known defect
     frame: str | None = None  # the graded code's frame that raised ("file:line in func")
     error: str | None = None  # the exception's type name
+    hint: str | None = None  # what to do, where the failure is a known kind (np.int)
 
 
 @dataclasses.dataclass

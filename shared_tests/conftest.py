@@ -353,7 +353,8 @@ def _classify(state: _State, test_id: str, excinfo) -> dict:
     otherwise, share a known defect of the book, or run too long."""
     exc = excinfo.value
     frame, raised_in_code = _learner_frame(state, excinfo)
-    facts = {"kind": "real", "frame": frame, "error": type(exc).__name__}
+    facts = {"kind": "real", "frame": frame, "error": type(exc).__name__,
+             "hint": learner.hint_for(exc) or None}
     if state.stage is not None:
         return facts
     if isinstance(exc, TestTimeLimit):
