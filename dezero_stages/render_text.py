@@ -50,6 +50,14 @@ def render(graded: Graded) -> str:
     return "\n".join(lines + report_lines(graded.report, graded.step)) + "\n"
 
 
+def render_report(report: Report, step) -> tuple[str, int]:
+    """The text of a report read back (--json), and its exit status (1 iff one failed)."""
+    lines = [f"graded as step {step.number} — {step.title}",
+             f"your code: {report.dezero_file or report.impl}"]
+    text = "\n".join(lines + report_lines(report, step)) + "\n"
+    return text, 1 if report.failed() else 0
+
+
 def load_error_lines(error: dict) -> list[str]:
     where = f"{error['file']}:{error['line']}" if error.get("line") else error["file"]
     lines = [f"your code failed to import: {where}", f"  {error['error']}"]
@@ -175,6 +183,12 @@ def _not_graded(caps: list[CapabilityResult], step) -> list[str]:
     if conventions:
         lines += _wrap(f"conventions of this project's stages: {', '.join(conventions)}",
                        "  ", "      ")
+    others = collections.defaultdict(list)  # a status this version does not know (newer)
+    for cap in caps:
+        if cap.status not in STATUSES:
+            others[cap.status].append(cap.name)
+    for status, names in others.items():
+        lines += _wrap(f"{status}: {', '.join(names)}", "  ", "      ")
     return ["", "not graded:"] + lines if lines else []
 
 

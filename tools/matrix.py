@@ -41,23 +41,20 @@ from tools.runner import StageRun, run_batch, run_suite
 
 Path = pathlib.Path
 
-# One symbol per status of dezero_stages.report.STATUSES, plus "missing" (no report at all)
-# and "other" (a status this table does not know yet; the JSON report has it).
+# One symbol per status a stage can have (dezero_stages.report.STATUSES), plus "no-report"
+# (pytest wrote none) and "other" (a status this table does not know; the JSON report has
+# it). The words for each come from the report's status table.
 SYMBOLS = {"pass": "✓", "fail": "✗", "partial": "◐", "arrives": "·", "fixed": "—",
-           "untested": "?", "missing": "!", "other": "○"}
+           "untested": "?", "no-report": "!", "other": "○"}
 ASCII_SYMBOLS = {"pass": "+", "fail": "x", "partial": "~", "arrives": ".", "fixed": "-",
-                 "untested": "?", "missing": "!", "other": "o"}
+                 "untested": "?", "no-report": "!", "other": "o"}
 LEGEND = {
-    "pass": "pass",
-    "fail": "fail",
-    "partial": "passed, but some tests were skipped (see reasons)",
-    "arrives": "arrives in a later step",
-    "fixed": "limitation already fixed (pin no longer applies)",
-    "untested": "applies, but no test ran",
-    "missing": "no report (pytest did not run)",
+    **{name: report_format.STATUSES[name].meaning for name in SYMBOLS
+       if name in report_format.STATUSES},
+    "no-report": "no report (pytest did not run)",
     "other": "another status (see the JSON report)",
 }
-CELL_COLOUR = {"pass": "green", "partial": "yellow", "fail": "red", "missing": "yellow",
+CELL_COLOUR = {"pass": "green", "partial": "yellow", "fail": "red", "no-report": "yellow",
                "untested": "yellow", "arrives": "dim", "fixed": "dim", "other": "dim"}
 
 
@@ -82,7 +79,7 @@ def matrix_rows(runs: list[StageRun]) -> list[CapabilityResult]:
 
 def cell_status(run: StageRun, name: str) -> str:
     if run.report is None:
-        return "missing"
+        return "no-report"
     cap = run.capability(name)
     if cap is None:
         return "untested"
@@ -174,7 +171,7 @@ def render_markdown(runs: list[StageRun]) -> str:
         cells = [SYMBOLS[cell_status(run, row.name)] for run in runs]
         lines.append("| " + " | ".join([f"`{row.name}`", row.span] + cells) + " |")
     for status in _totals_statuses(runs):
-        totals = [str(run.counts[status]) if run.report else SYMBOLS["missing"] for run in runs]
+        totals = [str(run.counts[status]) if run.report else SYMBOLS["no-report"] for run in runs]
         lines.append("| " + " | ".join([f"**{status}**", ""] + totals) + " |")
     legend = ", ".join(f"{SYMBOLS[s]} {LEGEND[s]}" for s in legend_statuses(runs))
     lines += ["", f"Legend: {legend}."]
@@ -197,7 +194,7 @@ th, td { border: 1px solid #ccc; padding: 0.15em 0.4em; text-align: center; }
 td.name { text-align: left; font-family: monospace; }
 td.pass { background: #c8f0c8; } td.fail { background: #f8b8b8; font-weight: bold; }
 td.partial { background: #e4f0b0; }
-td.arrives, td.fixed { color: #999; } td.untested, td.missing { background: #fff3a0; }
+td.arrives, td.fixed { color: #999; } td.untested, td.no-report { background: #fff3a0; }
 tr.total td { font-weight: bold; background: #eee; }
 """
 

@@ -18,8 +18,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from dezero_stages import cli, grading, registry
+from dezero_stages import cli, commands, grade, grade_all, registry, render_ci, render_text
 from dezero_stages import report as report_format
+from dezero_stages.impl import locate
 
 LEARNERS = pathlib.Path(__file__).with_name("learners")
 FIXTURES = sorted(p.name for p in LEARNERS.glob("step[0-9][0-9]") if p.is_dir())
@@ -58,7 +59,7 @@ def make_broken(entry: dict, workdir: pathlib.Path) -> pathlib.Path:
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory) -> dict:
-    """Every grading the tests below look at, run in parallel: key -> grading.Graded."""
+    """Every grading the tests below look at, run in parallel: key -> grade.Graded."""
     workdir = tmp_path_factory.mktemp("learners")
     manifest = registry.load_manifest()
     jobs = {}
@@ -72,14 +73,19 @@ def graded(tmp_path_factory) -> dict:
 
     def run(job):
         step, folder, strict = job
-        return grading.grade_one(manifest[step], folder, strict=strict, timeout=300)
+        return grade.grade_one(manifest[step], locate(folder),
+                               grade.Options(strict=strict, timeout=300))
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
         return dict(zip(jobs, pool.map(run, jobs.values()), strict=True))
 
 
-def statuses(result: grading.Graded) -> dict[str, str]:
-    assert not result.run.broken, result.text
+def text(result: grade.Graded) -> str:
+    return render_text.render(result)
+
+
+def statuses(result: grade.Graded) -> dict[str, str]:
+    assert not result.run.broken, text(result)
     return {c.name: c.status for c in result.report.capabilities}
 
 
@@ -87,15 +93,15 @@ def statuses(result: grading.Graded) -> dict[str, str]:
 def test_every_learner_fixture_passes_at_its_step(graded, name):
     result = graded[("fixture", name)]
     found = statuses(result)
-    assert result.status == 0, result.text
-    assert "fail" not in found.values(), result.text
+    assert result.status == 0, text(result)
+    assert "fail" not in found.values(), text(result)
     step = step_of(name)
     own = [c for c in result.report.capabilities if c.step == step and c.kind == "feature"]
     # The step's own capabilities work, or fail only as the book's own code does (step 9's
     # seed-grad: the book's backward on an input crashes; step 22's operators: a Python
     # number turns float32 data into float64).
-    assert own and all(c.status in ("pass", "partial", "book") for c in own), result.text
-    assert f"step {step} passes: " in result.text.splitlines()[-1]
+    assert own and all(c.status in ("pass", "partial", "book") for c in own), text(result)
+    assert f"step {step} passes: " in text(result).splitlines()[-1]
 
 
 def test_what_a_fixture_lacks_or_shares_with_the_book_is_listed_not_failed(graded):
@@ -105,12 +111,12 @@ def test_what_a_fixture_lacks_or_shares_with_the_book_is_listed_not_failed(grade
     # crashes as the book's does: shared with the book, with the explanation and the fix.
     assert found["exp-chain"] == "missing"
     assert found["auto-backward"] == "book"
-    lines = result.text.splitlines()
+    lines = text(result).splitlines()
     assert any(line.startswith("  not in your code (") and "exp-chain (no exp)" in line
-               for line in lines), result.text
+               for line in lines), text(result)
     assert "  leaf-backward: backward() on a variable that no function made crashes" in lines
     assert any(line.startswith("    fix: ") for line in lines)
-    assert "built on your own Function: exp" in result.text
+    assert "built on your own Function: exp" in text(result)
     assert "  PASS      weakref-outputs  Function.outputs are weak references: no cycles" in lines
 
 
@@ -118,16 +124,16 @@ def test_what_a_fixture_lacks_or_shares_with_the_book_is_listed_not_failed(grade
 def test_each_broken_variant_fails_naming_its_capability(graded, entry):
     result = graded[("broken", entry["name"])]
     found = statuses(result)
-    assert result.status == 1, result.text
-    assert found[entry["expect"]] == "fail", result.text
+    assert result.status == 1, text(result)
+    assert found[entry["expect"]] == "fail", text(result)
     assert entry["expect"] in result.failed()
-    assert f"  FAIL      {entry['expect']}" in result.text
+    assert f"  FAIL      {entry['expect']}" in text(result)
 
 
 def test_stage_17_passes_at_its_own_step(graded):
     # Every stage at its own step: the mutants grade stage copies the same way (--impl).
     result = graded[("stage", 17)]
-    assert result.status == 0, result.text
+    assert result.status == 0, text(result)
     assert "fail" not in statuses(result).values()
 
 
@@ -135,7 +141,7 @@ def test_stage_16_graded_as_17_fails_naming_weakref_outputs(graded):
     result = graded[("step16 as", 17)]
     assert result.status == 1
     assert result.failed() == ["weakref-outputs"]
-    assert "step 17 FAILS: " in result.text.splitlines()[-1]
+    assert "step 17 FAILS: " in text(result).splitlines()[-1]
 
 
 def test_strict_counts_what_the_book_shares_as_failures(graded):
@@ -144,8 +150,8 @@ def test_strict_counts_what_the_book_shares_as_failures(graded):
     assert strict.status == 1
     assert strict.report.strict
     assert {"mixed-operands", "more-operators"} <= set(strict.failed())
-    assert "strict: defects shared with the book's own code count as failures" in strict.text
-    assert "  float32-promotion: " in strict.text  # the defect, its explanation and fix
+    assert "strict: defects shared with the book's own code count as failures" in text(strict)
+    assert "  float32-promotion: " in text(strict)  # the defect, its explanation and fix
 
 
 # --- the command line: exit statuses, --json, --junit-xml, annotations -----------------------
@@ -182,8 +188,9 @@ def test_grade_of_a_failing_step_writes_json_junit_and_annotations(tmp_path, mon
 
 def test_junit_xml_has_a_case_per_graded_capability(graded):
     result = graded[("fixture", "step17")]
-    suite = ET.fromstring(grading.junit_xml([result])).find("testsuite")
-    graded_caps = [c for c in result.report.capabilities if c.status in grading.LABELS]
+    suite = ET.fromstring(render_ci.junit_xml([result])).find("testsuite")
+    graded_caps = [c for c in result.report.capabilities
+                   if c.status in render_text.graded_statuses()]
     assert int(suite.get("tests")) == len(graded_caps) == len(suite.findall("testcase"))
     assert suite.get("failures") == "0"
     cases = {case.get("name"): case for case in suite.findall("testcase")}
@@ -207,14 +214,25 @@ def test_grade_without_a_dezero_at_the_path_exits_two(tmp_path, capsys):
     assert "no dezero at" in capsys.readouterr().err
 
 
-def test_code_that_cannot_be_imported_fails_with_the_error(tmp_path, capsys):
-    (tmp_path / "dezero.py").write_text("def broken(:\n")
+def test_code_that_cannot_be_imported_says_where_and_exits_2(tmp_path, capsys):
+    (tmp_path / "dezero.py").write_text("import numpy as np\n\ndef broken(:\n")
     junit = tmp_path / "junit.xml"
-    assert cli.main(["grade", "9", str(tmp_path), "--junit-xml", str(junit)]) == 1
+    assert cli.main(["grade", "9", str(tmp_path), "--junit-xml", str(junit)]) == 2
     out = capsys.readouterr().out
-    assert "the suite could not run on your code" in out
-    assert "SyntaxError" in out
+    # One line naming the learner's file and line, the error under it: no INTERNALERROR.
+    assert f"your code failed to import: {tmp_path / 'dezero.py'}:3" in out.splitlines()
+    assert "  SyntaxError: invalid syntax" in out.splitlines()
+    assert "INTERNALERROR" not in out and len(out.splitlines()) < 8
     assert ET.parse(junit).getroot().get("errors") == "1"
+
+
+def test_an_error_raised_while_importing_names_the_learners_line(tmp_path, capsys):
+    (tmp_path / "step09.py").write_text("import numpy as np\n\n\ndef f():\n    return 1 / 0\n\n"
+                                         "class Variable:\n    pass\n\nf()\n")
+    assert cli.main(["grade", "9", str(tmp_path / "step09.py")]) == 2
+    out = capsys.readouterr().out
+    assert f"your code failed to import: {tmp_path / 'step09.py'}:5" in out.splitlines()
+    assert "  ZeroDivisionError: division by zero" in out.splitlines()
 
 
 def test_steps_lists_what_the_suite_grades(capsys):
@@ -232,21 +250,28 @@ def test_grade_all_grades_every_step_folder_and_fails_if_one_fails(tmp_path, mon
     shutil.copytree(LEARNERS / "step09", mine / "step09")
     entry = next(e for e in BROKEN if e["expect"] == "weakref-outputs")
     shutil.copytree(make_broken(entry, tmp_path), mine / "step17")
-    (mine / "step03").mkdir()  # no dezero in it
+    (mine / "step03.py").write_text("import dezero\n")  # uses a dezero it does not have
     (mine / "step99").mkdir()  # a step the suite does not grade
+    (mine / "step99" / "dezero.py").write_text("")
     (mine / "notes").mkdir()
     out = io.StringIO()
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     monkeypatch.setenv("GITHUB_WORKSPACE", str(mine))
-    status = grading.grade_all(mine, junit_dir=tmp_path / "junit", out=out)
+    status = grade_all.grade_all(mine, junit_dir=tmp_path / "junit", out=out)
     text = out.getvalue()
     assert status == 1
-    summary = text[text.index("\nsummary:\n"):].splitlines()
-    assert "  step03   FAILS: no dezero in it" in summary
-    assert "  step09   passes" in summary
-    assert any(line.startswith("  step17   FAILS: ") and "weakref-outputs" in line
+    found = text.splitlines()
+    assert found[:5] == ["steps found:", "  step  3: step03.py", "  step  9: step09",
+                         "  step 17: step17", "  step 99: step99  (not graded)"]
+    summary = [" ".join(line.split()) for line in
+               text[text.index("\nsummary:\n"):].splitlines()]
+    assert any(line.startswith("step 3 step03.py FAILS: ") and "imports dezero" in line
                for line in summary), summary
-    assert any(line.startswith("  step99   not graded: the suite grades steps") for line in summary)
+    assert "step 9 step09 passes" in summary
+    assert any(line.startswith("step 17 step17 FAILS: ") and "weakref-outputs" in line
+               for line in summary), summary
+    assert any(line.startswith("step 99 step99 not graded: the suite grades steps")
+               for line in summary)
     assert summary[-1] == "1 of 3 steps pass; 1 not graded"
     assert "::group::step09: step 9 passes" in text
     assert "::error file=step17/dezero.py,title=dezero-stages step 17%3A weakref-outputs" in text
@@ -254,9 +279,27 @@ def test_grade_all_grades_every_step_folder_and_fails_if_one_fails(tmp_path, mon
         "step03.xml", "step09.xml", "step17.xml"]
 
 
-def test_grade_all_of_a_folder_without_step_folders_exits_two(tmp_path, capsys):
+def test_grade_all_of_a_folder_without_steps_exits_two(tmp_path, capsys):
+    (tmp_path / "notes.py").write_text("print('hello')\n")
     assert cli.main(["grade-all", str(tmp_path)]) == 2
-    assert "no stepNN/ folder" in capsys.readouterr().err
+    assert "no step found in" in capsys.readouterr().err
+
+
+def test_grade_all_finds_the_books_layout_and_takes_a_map(tmp_path, capsys):
+    repo = tmp_path / "repo"
+    (repo / "steps").mkdir(parents=True)
+    shutil.copy(LEARNERS / "step09" / "dezero.py", repo / "steps" / "step09.py")
+    shutil.copy(LEARNERS / "step09" / "dezero.py", repo / "steps" / "step09_notes.py")
+    (repo / "old").mkdir()
+    shutil.copy(LEARNERS / "step17" / "dezero.py", repo / "old" / "mine.py")
+    status = cli.main(["grade-all", str(repo), "--map", "17=old/mine.py"])
+    out = capsys.readouterr().out
+    assert status == 0, out
+    found = out[:out.index("====")].splitlines()
+    assert found[1] == ("  step  9: steps/step09.py  (also found: steps/step09_notes.py; "
+                        "--map picks another)")
+    assert found[2] == "  step 17: old/mine.py"
+    assert "2 of 2 steps pass" in out
 
 
 def test_the_learner_workflow_runs_a_command_this_cli_accepts():
@@ -269,7 +312,7 @@ def test_the_learner_workflow_runs_a_command_this_cli_accepts():
     for run in runs:
         argv = shlex.split(run)[1:]
         args = cli.build_parser().parse_args(argv)
-        assert args.run is grading.run_grade_all
+        assert args.run is commands.run_grade_all
         assert args.junit_dir
     assert "dezero-stages grade NN stepNN" in text
     assert "upload-artifact" in text

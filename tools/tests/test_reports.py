@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from dezero_stages import grading, registry
+from dezero_stages import registry, render_text
 from dezero_stages import report as report_format
 from tools import cli, common, diff, matrix, runner
 from tools.tests.conftest import fake_steps
@@ -54,7 +54,8 @@ def test_grid_places_one_symbol_per_capability_and_step():
     assert lines[3].split() == ["weakref-outputs", "17", "·", "✗", "!"]
     # every symbol column lines up under its step number
     assert {len(line) for line in lines[:4]} == {len(lines[0])}
-    assert "✗ fail" in text and "· arrives in a later step" in text
+    assert f"✗ {report_format.STATUSES['fail'].meaning}" in text
+    assert f"· {report_format.STATUSES['arrives'].meaning}" in text
     assert "step 17     2.0 s  1 pass, 1 fail, 1 fixed" in lines
     assert "step 18     0.5 s  no report" in lines
 
@@ -88,7 +89,9 @@ def test_markdown_table():
     assert lines[4] == "| `weakref-outputs` | 17 | · | ✗ | ! |"
     assert lines[5] == "| **pass** |  | 2 | 1 | ! |"
     assert lines[6] == "| **fail** |  | 0 | 1 | ! |"
-    assert any(line.startswith("Legend: ✓ pass, ✗ fail") for line in lines)
+    words = report_format.STATUSES
+    assert any(line.startswith(f"Legend: ✓ {words['pass'].meaning}, ✗ {words['fail'].meaning}")
+               for line in lines)
 
 
 def test_html_table_marks_cells_and_escapes_messages():
@@ -96,7 +99,7 @@ def test_html_table_marks_cells_and_escapes_messages():
     runs[1].report.capabilities[2].failures[0].message = "assert a < b"
     page = matrix.render_html(runs, wall_seconds=3.25)
     assert page.count('<td class="fail"') == 1
-    assert page.count('<td class="missing"') == 3
+    assert page.count('<td class="no-report"') == 3
     assert "assert a &lt; b" in page
     assert "Wall time 3.2 s" in page
 
@@ -162,7 +165,7 @@ def test_grade_report_lists_results_failures_and_what_arrives_later():
                   cap("weakref-outputs", 17, "fail", failures=[FAILURE]),
                   cap("retain-grad", 18, "arrives"), cap("no-grad", 18, "arrives"),
                   cap("variable-repr", 19, "arrives"), exitstatus=1)
-    text, status = grading.render(data, step)
+    text, status = render_text.render_report(data, step)
     assert status == 1
     lines = text.splitlines()
     assert lines[0] == "graded as step 17 — Memory management"
@@ -181,7 +184,8 @@ def test_grade_report_lists_results_failures_and_what_arrives_later():
 
 def test_grade_report_of_a_passing_implementation_exits_zero():
     step = registry.Step(16, "Complex graphs", "복잡한 계산 그래프", 2, True, "generations")
-    text, status = grading.render(report(16, None, cap("generation-order", 16, "pass")), step)
+    data = report(16, None, cap("generation-order", 16, "pass"))
+    text, status = render_text.render_report(data, step)
     assert status == 0
     assert "  PASS      generation-order  summary of generation-order" in text.splitlines()
     assert text.splitlines()[-1] == "step 16 passes: 1 passed, 0 failed"

@@ -9,8 +9,9 @@ import sys
 
 import pytest
 
-from dezero_stages import capabilities, grading, registry
+from dezero_stages import capabilities, grade, registry, render_text
 from dezero_stages import report as report_format
+from dezero_stages.run import Run
 from tools import cli, common, matrix, runner
 from tools.tests.conftest import argv_demo, fake_steps
 from tools.tests.test_reports import cap, report, sample_runs
@@ -69,11 +70,11 @@ def test_grade_finds_dezero_from_any_path_a_person_names(repo, monkeypatch, caps
 
     def passing_run(step, report_path, *, impl=None, **kwargs):
         impls.append(impl)
-        return grading.SuiteRun(report(step, None, cap("numerical-diff", 4, "pass")), 0)
+        return Run(report(step, None, cap("numerical-diff", 4, "pass")), 0)
 
-    monkeypatch.setattr(grading, "run_suite", passing_run)
+    monkeypatch.setattr(grade, "run_suite", passing_run)
     assert cli.main(["grade", "4", str(tmp_path / given)]) == 0
-    assert impls == [mine.resolve()]  # the folder to import dezero from
+    assert [i.folder for i in impls] == [mine.resolve()]  # the folder to import from
     assert "step 4 passes: 1 passed, 0 failed" in capsys.readouterr().out
 
 
@@ -91,7 +92,7 @@ def test_grade_runs_a_dezero_package_named_directly(tmp_path, capsys):
 def test_grade_with_no_dezero_at_the_path_says_what_to_pass(repo, capsys, tmp_path):
     assert cli.main(["grade", "4", str(tmp_path / "nowhere")]) == 2
     err = capsys.readouterr().err
-    assert "does not exist" in err and "the dezero.py file" in err
+    assert "does not exist" in err and "your step's .py file (steps/step09.py)" in err
 
 
 # --- a Python without pytest or numpy --------------------------------------------------------
@@ -153,7 +154,7 @@ def test_grade_reports_a_partly_skipped_capability_with_its_reason():
     step = registry.Step(26, "Visualizing graphs", "계산 그래프 시각화", 2, True, "dot")
     data = report(26, None, cap("dot-graph", 26, "pass"),
                   cap("dot-render", 26, "partial", skips=[NO_DOT]))
-    text, status = grading.render(data, step)
+    text, status = render_text.render_report(data, step)
     assert status == 0
     lines = text.splitlines()
     assert "  PART      dot-render  summary of dot-render" in lines
@@ -166,7 +167,7 @@ def test_matrix_shows_partial_cells_and_their_reasons():
     grid = matrix.render_grid(runs)
     row = next(line for line in grid.splitlines() if line.startswith("dot-render"))
     assert row.split() == ["dot-render", "16", "◐", "◐"]
-    assert "◐ passed, but some tests were skipped (see reasons)" in grid
+    assert f"◐ {report_format.STATUSES['partial'].meaning}" in grid
     assert f"  dot-render (steps 16-17): {NO_DOT}" in grid.splitlines()
     assert "1 partial" in grid
     ascii_grid = matrix.render_grid(runs, matrix.ASCII_SYMBOLS)
@@ -188,10 +189,10 @@ def test_every_status_of_the_report_has_a_symbol_or_is_shown_as_other():
     odd = runner.StageRun(1, report(1, 1, cap("variable-box", 1, "someday")))
     assert "○ another status" in matrix.render_grid([odd])
     step = registry.Step(1, "Box", "상자", 1, True, "Variable")
-    text, _ = grading.render(report(1, None, cap("variable-box", 1, "someday")), step)
+    text, _ = render_text.render_report(report(1, None, cap("variable-box", 1, "someday")), step)
     assert "  someday: variable-box" in text.splitlines()
     for status in report_format.STATUSES:  # every status the report knows is shown as such
-        text, _ = grading.render(report(2, None, cap("variable-box", 1, status)), step)
+        text, _ = render_text.render_report(report(2, None, cap("variable-box", 1, status)), step)
         assert "variable-box" in text, status
 
 
