@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import dataclasses
+import json
 import os
 import pathlib
 import re
@@ -24,12 +25,12 @@ import tomllib
 import pytest
 
 from dezero_stages import capabilities, registry
-from dezero_stages import report as report_format
 
 CORPUS = pathlib.Path(__file__).with_name("learners") / "corpus"
 with (CORPUS / "expect.toml").open("rb") as _f:
     EXPECT = tomllib.load(_f)
 CASES: list[dict] = EXPECT["case"]
+STEPS: list[dict] = EXPECT["step"]
 BROKEN: list[dict] = EXPECT["broken"]
 SCRIPTS: list[dict] = EXPECT["script"]
 PATTERNS = sorted(p.name for p in CORPUS.iterdir() if p.is_dir() and not p.name.startswith("."))
@@ -51,14 +52,18 @@ class Run:
     status: int | None  # None: stopped after TIMEOUT
     output: str  # stdout and stderr
     seconds: float
-    report: report_format.Report | None = None  # grade's --json, where it wrote one
+    reports: dict[str, dict] = dataclasses.field(default_factory=dict)  # the --json reports
 
-    def statuses(self) -> dict[str, str]:
-        assert self.report is not None, f"no --json report written:\n{self.output}"
-        return {c.name: c.status for c in self.report.capabilities}
+    def report(self, name: str = "report") -> dict:
+        """grade's --json report ("report"), or grade-all's --json-dir stepNN.json ("stepNN")."""
+        assert name in self.reports, f"no {name}.json report written:\n{self.output}"
+        return self.reports[name]
 
-    def failed(self) -> set[str]:
-        return {name for name, status in self.statuses().items() if status == "fail"}
+    def statuses(self, name: str = "report") -> dict[str, str]:
+        return {c["name"]: c["status"] for c in self.report(name)["capabilities"]}
+
+    def failed(self, name: str = "report") -> set[str]:
+        return {cap for cap, status in self.statuses(name).items() if status == "fail"}
 
 
 def _env(extra_path: pathlib.Path | None = None) -> dict[str, str]:
@@ -73,11 +78,12 @@ def _env(extra_path: pathlib.Path | None = None) -> dict[str, str]:
     return env
 
 
-def run_command(folder: pathlib.Path, args: list[str], json_path: pathlib.Path | None) -> Run:
-    """`python -m dezero_stages ARGS` in `folder`, with --json for a grade."""
+def run_command(folder: pathlib.Path, args: list[str], out: pathlib.Path) -> Run:
+    """`python -m dezero_stages ARGS` in `folder`; a grade writes --json, grade-all --json-dir."""
+    out.mkdir(parents=True)
     argv = list(args)
-    if json_path is not None and argv[0] == "grade":
-        argv += ["--json", str(json_path)]
+    argv += ["--json", str(out / "report.json")] if argv[0] == "grade" else ["--json-dir",
+                                                                             str(out)]
     start = time.perf_counter()
     try:
         done = subprocess.run([sys.executable, "-m", "dezero_stages", *argv], cwd=folder,
@@ -87,10 +93,13 @@ def run_command(folder: pathlib.Path, args: list[str], json_path: pathlib.Path |
         status = None
         output = f"{err.stdout or ''}{err.stderr or ''}\n(stopped after {TIMEOUT} s)"
     seconds = time.perf_counter() - start
-    report = None
-    if json_path is not None and json_path.is_file():
-        report = report_format.read(json_path)
-    return Run(status, output, seconds, report)
+    reports = {}
+    for path in sorted(out.glob("*.json")):
+        try:
+            reports[path.stem] = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as err:  # the tests that need it say so, with this
+            output += f"\n({path.name} cannot be read: {err})"
+    return Run(status, output, seconds, reports)
 
 
 def run_script(folder: pathlib.Path, file: str) -> Run:
@@ -136,10 +145,10 @@ def graded(tmp_path_factory) -> dict:
     jobs = {}
     for index, row in enumerate(CASES):
         jobs[(row["args"][0], case_id(row))] = (copies[row["pattern"]], row["args"],
-                                                workdir / f"case-{index}.json")
+                                                workdir / "reports" / f"case-{index}")
     for index, entry in enumerate(BROKEN):
         jobs[("broken", entry["name"])] = (make_broken(entry, workdir), entry["args"],
-                                           workdir / f"broken-{index}.json")
+                                           workdir / "reports" / f"broken-{index}")
     return _in_parallel(jobs, run_command)
 
 
@@ -157,7 +166,7 @@ def scripts(tmp_path_factory) -> dict:
 
 def test_every_pattern_has_a_case_a_readme_line_and_nothing_unknown():
     readme = (CORPUS / "README.md").read_text(encoding="utf-8")
-    used = {row["pattern"] for row in (*CASES, *BROKEN, *SCRIPTS)}
+    used = {row["pattern"] for row in (*CASES, *STEPS, *BROKEN, *SCRIPTS)}
     assert used <= set(PATTERNS), used - set(PATTERNS)
     for pattern in PATTERNS:
         assert any(row["pattern"] == pattern for row in CASES), f"{pattern}: no [[case]]"
@@ -165,12 +174,17 @@ def test_every_pattern_has_a_case_a_readme_line_and_nothing_unknown():
     for row in CASES:
         assert row["args"][0] in ("grade", "grade-all"), case_id(row)
         assert set(row) <= {"pattern", "args", "status", "contains", "absent", "fail", "caps",
-                            "seconds"}, case_id(row)
+                            "skipped", "load_error", "seconds"}, case_id(row)
         if row["args"][0] != "grade":
-            assert "fail" not in row and "caps" not in row, f"{case_id(row)}: grade only"
+            assert not set(row) & set(PER_REPORT), f"{case_id(row)}: grade only ([[step]])"
+    for row in STEPS:
+        assert set(row) <= {"pattern", "step", *PER_REPORT}, row
+        assert grade_all_case(row["pattern"]), f"{row}: the pattern has no grade-all case"
+    for row in (*CASES, *STEPS):
         for name in (*row.get("fail", ()), *row.get("caps", {})):
             capabilities.get(name)  # raises for a name not in the capability table
     for entry in BROKEN:
+        assert entry["args"][0] == "grade", f"{entry['name']}: a broken variant is one grade"
         capabilities.get(entry["expect"])
         text = (CORPUS / entry["pattern"] / entry["file"]).read_text(encoding="utf-8")
         assert text.count(entry["old"]) == 1, f"{entry['name']}: old must occur exactly once"
@@ -206,6 +220,39 @@ def _allowed(value) -> list[str]:
     return value if isinstance(value, list) else [value]
 
 
+PER_REPORT = ("fail", "caps", "skipped", "load_error")  # what a row checks in one report
+
+
+def grade_all_case(pattern: str) -> dict | None:
+    return next((row for row in CASES if row["pattern"] == pattern
+                 and row["args"][0] == "grade-all"), None)
+
+
+def step_id(row: dict) -> str:
+    return f"{row['pattern']}: step {row['step']}"
+
+
+def check_report(run: Run, row: dict, name: str = "report") -> None:
+    """A row's fail, caps, skipped and load_error against one report of the run."""
+    if not set(row) & set(PER_REPORT):
+        return
+    report = run.report(name)
+    if "fail" in row:
+        assert run.failed(name) == set(row["fail"]), run.output
+    found = run.statuses(name)
+    for cap, expected in row.get("caps", {}).items():
+        assert found[cap] in _allowed(expected), (
+            f"{cap} is {found[cap]}, expected {expected}:\n{run.output}")
+    skipped = {entry["line"] for entry in report.get("skipped_lines") or ()}
+    missing = set(row.get("skipped", ())) - skipped
+    assert not missing, f"lines {sorted(missing)} not listed as skipped:\n{run.output}"
+    if "load_error" in row:
+        error = report.get("load_error")
+        assert error, f"no load_error in the report:\n{run.output}"
+        assert pathlib.Path(error["file"]).as_posix().endswith(row["load_error"]["file"])
+        assert error["line"] == row["load_error"]["line"], error
+
+
 @pytest.mark.parametrize("row", CASES, ids=case_id)
 def test_each_case_grades_as_expected(graded, row):
     run = graded[(row["args"][0], case_id(row))]
@@ -216,13 +263,14 @@ def test_each_case_grades_as_expected(graded, row):
         assert text not in run.output, f"{text!r} in the output:\n{run.output}"
     if "seconds" in row:
         assert run.seconds <= row["seconds"], f"took {run.seconds:.0f} s:\n{run.output}"
-    if "fail" in row or "caps" in row:
-        found = run.statuses()
-        if "fail" in row:
-            assert run.failed() == set(row["fail"]), run.output
-        for name, expected in row.get("caps", {}).items():
-            assert found[name] in _allowed(expected), (
-                f"{name} is {found[name]}, expected {expected}:\n{run.output}")
+    check_report(run, row)
+
+
+@pytest.mark.parametrize("row", STEPS, ids=step_id)
+def test_each_step_of_a_grade_all_grades_as_expected(graded, row):
+    case = grade_all_case(row["pattern"])
+    run = graded[("grade-all", case_id(case))]
+    check_report(run, row, f"step{row['step']:02d}")
 
 
 @pytest.mark.parametrize("entry", BROKEN, ids=lambda e: e["name"])
@@ -230,14 +278,5 @@ def test_each_broken_variant_fails_naming_its_capability(graded, entry):
     run = graded[("broken", entry["name"])]
     assert run.status == 1, run.output
     assert f"  FAIL      {entry['expect']}" in run.output, run.output
-    if entry["args"][0] == "grade":
-        # FAIL: not BOOK, MISSING or a spelling note, whatever else the code shares with the
-        # book there.
-        assert run.statuses()[entry["expect"]] == "fail", run.output
-
-
-def test_a_grade_lists_the_script_lines_it_skipped(graded):
-    # Step 9's bottom script: the book's `x = Variable(1.0)  # NG` is named with its line, 90.
-    run = graded[("grade", "book-layout: grade 9 steps/step09.py")]
-    assert any("Variable(1.0)" in line and "90" in line for line in run.output.splitlines()), (
-        run.output)
+    # FAIL: not BOOK, MISSING or a spelling note, whatever else the code shares with the book.
+    assert run.statuses()[entry["expect"]] == "fail", run.output
