@@ -85,7 +85,6 @@ def test_dezero_is_a_package_with_the_books_top_level_names():
         assert hasattr(A.dz, name), f"from dezero import {name} should work"
     # The classes come from the core module, not from __init__.py itself.
     assert A.dz.Variable.__module__ in (f"{A.dz.__name__}.core_simple", f"{A.dz.__name__}.core")
-    assert isinstance(A.dz.is_simple_core, bool)
 
 
 @cap("package-layout")
@@ -132,7 +131,8 @@ def test_setup_variable_installs_every_operator_on_the_class():
 
 @cap("simple-core")
 def test_dezero_runs_on_core_simple():
-    assert A.dz.is_simple_core is True
+    # What is graded is which core runs; the book's flag, where the code has one, agrees.
+    assert getattr(A.dz, "is_simple_core", True) is True
     core_simple = A.module("core_simple")
     assert A.dz.Variable is core_simple.Variable
     assert A.dz.Function is core_simple.Function
@@ -143,7 +143,7 @@ def test_dezero_runs_on_core_simple():
 
 @cap("full-core")
 def test_dezero_runs_on_core_and_core_simple_stays():
-    assert A.dz.is_simple_core is False
+    assert getattr(A.dz, "is_simple_core", False) is False
     core, core_simple = A.module("core"), A.module("core_simple")
     assert core is not None and core_simple is not None
     assert A.dz.Variable is core.Variable and A.dz.Function is core.Function
@@ -151,6 +151,8 @@ def test_dezero_runs_on_core_and_core_simple_stays():
 
 
 @cap("full-core")
+@pytest.mark.convention("the literal `is_simple_core = False` line is how our stages spell "
+                        "the switch; a learner's package may choose its core another way")
 def test_the_is_simple_core_switch_still_selects_core_simple():
     # The book's __init__.py chooses the core with one flag; flipped back to True, the same
     # file must give a working first-derivative package again. It runs here as a separate
