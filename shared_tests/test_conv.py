@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from . import adapter as A
+from .dtype_check import expect_dtype
 
 cap = pytest.mark.capability
 
@@ -143,10 +144,11 @@ def test_a_float32_convolution_stays_float32():
     x = A.var(np.ones((1, 2, 4, 4)), dtype=np.float32)
     W = A.var(np.ones((3, 2, 3, 3)), dtype=np.float32)
     y = F().conv2d(x, W, pad=1)
-    assert y.dtype == np.float32
+    expect_dtype(y, np.float32, "conv2d's output")
     assert float(y.data[0, 0, 1, 1]) == 18.0 and float(y.data[0, 0, 0, 0]) == 8.0  # 2 x 9, 2 x 4
     y.backward()
-    assert A.grad(x).dtype == np.float32 and A.grad(W).dtype == np.float32
+    expect_dtype(A.grad(x), np.float32, "x.grad")
+    expect_dtype(A.grad(W), np.float32, "W.grad")
 
 
 @pytest.mark.convention("an error names the operation and both shapes")
@@ -243,10 +245,12 @@ def test_conv2d_layer_finds_its_channels_at_the_first_call():
     np.random.seed(4)
     W = (np.random.randn(3, 5, 2, 3).astype(np.float32) * np.sqrt(1 / (5 * 2 * 3))
          ).astype(np.float32)
-    assert conv.W.shape == (3, 5, 2, 3) and conv.W.dtype == np.float32
+    assert conv.W.shape == (3, 5, 2, 3)
+    expect_dtype(conv.W, np.float32, "conv.W")
     np.testing.assert_allclose(conv.W.data, W, rtol=1e-6)
     np.testing.assert_array_equal(conv.b.data, np.zeros(3, np.float32))
-    assert y.shape == (2, 3, 5, 2) and y.dtype == np.float32
+    assert y.shape == (2, 3, 5, 2)
+    expect_dtype(y, np.float32, "the layer's output")
     from .op_refs import conv2d_reference
 
     np.testing.assert_allclose(y.data, conv2d_reference(x, W, None, 1, (1, 0)), rtol=1e-4,

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from . import adapter as A
+from .dtype_check import expect_dtype
 from .gradcheck import gradcheck
 from .memory_probe import gc_disabled
 
@@ -63,10 +64,10 @@ def test_dropout_in_float32_stays_float32():
     np.random.seed(2)
     v = A.var(x, dtype=np.float32)
     y = F().dropout(v, 0.25)
-    assert y.dtype == np.float32
+    expect_dtype(y, np.float32, "dropout's output")
     np.testing.assert_allclose(y.data, np.where(mask, x / np.float32(0.75), 0), rtol=1e-6)
     A.backward(y)
-    assert A.grad(v).dtype == np.float32
+    expect_dtype(A.grad(v), np.float32, "x.grad")
 
 
 @cap("dropout")

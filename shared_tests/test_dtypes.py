@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from . import adapter as A
+from .dtype_check import expect_dtype
 
 cap = pytest.mark.capability
 
@@ -30,7 +31,7 @@ def test_float32_gradients_stay_float32():
     x = _f32([1.0, 2.0])
     y = 3 * x * x + 1
     y.backward()
-    assert A.grad(x).dtype == np.float32
+    expect_dtype(A.grad(x), np.float32, "x.grad")
     np.testing.assert_allclose(A.grad(x), [6.0, 12.0])  # d(3x^2 + 1)/dx = 6x
 
 

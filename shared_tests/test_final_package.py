@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 from . import adapter as A
+from .dtype_check import expect_dtype
 from .op_refs import batch_norm_reference, conv2d_reference, deconv2d_reference, pooling_reference
 
 cap = pytest.mark.capability
@@ -54,10 +55,12 @@ def test_deconv2d_layer_finds_its_channels_at_the_first_call():
     y = layer(x)
     np.random.seed(6)
     W = np.random.randn(4, 3, 3, 2).astype(np.float32) * np.float32(np.sqrt(1 / (4 * 3 * 2)))
-    assert layer.W.shape == (4, 3, 3, 2) and layer.W.dtype == np.float32
+    assert layer.W.shape == (4, 3, 3, 2)
+    expect_dtype(layer.W, np.float32, "layer.W")
     np.testing.assert_allclose(layer.W.data, W, rtol=1e-6)
     np.testing.assert_array_equal(layer.b.data, np.zeros(3, np.float32))
-    assert y.shape == (2, 3, 5, 4) and y.dtype == np.float32  # 2 (3 - 1) + 3 - 2, 2 2 + 2 - 2
+    expect_dtype(y, np.float32, "the layer's output")
+    assert y.shape == (2, 3, 5, 4)  # 2 (3 - 1) + 3 - 2, 2 2 + 2 - 2
     np.testing.assert_allclose(y.data, deconv2d_reference(x, W, None, 2, 1), rtol=1e-4,
                                atol=1e-5)
     assert sorted(map(id, layer.params())) == sorted(map(id, [layer.W, layer.b]))

@@ -13,6 +13,7 @@ import pytest
 
 from . import adapter as A
 from . import dotparse
+from .dtype_check import expect_dtype
 from .memory_probe import gc_disabled, graph_refs
 
 cap = pytest.mark.capability
@@ -177,11 +178,13 @@ def test_float32_data_trains_in_float32_end_to_end():
     y = l2(F().sigmoid(l1(x)))
     loss = F().mean_squared_error(y, t)
     loss.backward()
-    assert y.dtype == np.float32 and loss.dtype == np.float32
+    expect_dtype(y, np.float32, "the model's output")
+    expect_dtype(loss, np.float32, "the loss")
     for p in list(l1.params()) + list(l2.params()):
-        assert p.dtype == np.float32 and A.grad(p).dtype == np.float32
+        expect_dtype(p, np.float32, "a parameter")
+        expect_dtype(A.grad(p), np.float32, "a parameter's gradient")
         p.data -= 0.1 * A.grad(p)
-        assert p.dtype == np.float32
+        expect_dtype(p, np.float32, "an updated parameter")
 
 
 @cap("training-memory")

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from . import adapter as A
+from .dtype_check import expect_dtype
 
 cap = pytest.mark.capability
 
@@ -157,7 +158,8 @@ def test_float32_scores_and_integer_labels_give_float32(name):
     t = np.array([2, 0, 1, 1], dtype=np.int64)
     loss = getattr(F(), name)(x, t)
     loss.backward()
-    assert loss.dtype == np.float32 and A.grad(x).dtype == np.float32
+    expect_dtype(loss, np.float32, "the loss")
+    expect_dtype(A.grad(x), np.float32, "x.grad")
     assert float(loss.data) == pytest.approx(cross_entropy(x.data, t), rel=1e-5)
 
 

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from . import adapter as A
+from .dtype_check import expect_dtype
 
 cap = pytest.mark.capability
 
@@ -154,7 +155,7 @@ def test_each_optimizer_keeps_float32_parameters_float32_and_in_place(name):
         target.cleargrads()
         (A.module("functions").sum(target.x ** 2) / 2).backward()
         optimizer.update()
-    assert target.x.dtype == np.float32
+    expect_dtype(target.x, np.float32, "the updated parameter")
     assert target.x.data is data  # updated in place: the array a model holds stays its own
     assert not np.array_equal(data, X0.astype(np.float32))
 
