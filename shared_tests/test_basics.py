@@ -10,6 +10,7 @@ import pytest
 from hypothesis import strategies as st
 
 from . import adapter as A
+from .dtype_check import expect_dtype
 from .gradcheck import gradcheck
 
 cap = pytest.mark.capability
@@ -55,11 +56,27 @@ def test_square_exp_square_at_half():
     assert y.data == pytest.approx(1.648721270700128, rel=1e-15)
 
 
+# numerical_diff is called the way the book calls it: on a 1-element array (its step 10
+# passes np.random.rand(1)). On a 0-d array the book's own numerical_diff fails from step 9
+# on, where Variable takes ndarrays only: a known defect (book_defects.py), tested apart.
+
+
+def _one(value) -> float:
+    """The number in a 1-element result (an array, or a float where the code returns one)."""
+    return float(np.asarray(value).reshape(-1)[0])
+
+
 @cap("numerical-diff")
 def test_numerical_diff_of_square_at_two():
-    got = A.fn("numerical_diff")(A.square, A.var(2.0))
+    got = _one(A.fn("numerical_diff")(A.square, A.var([2.0])))
     assert got == pytest.approx(4.0, abs=1e-9)  # exact derivative 2x
     assert got == pytest.approx(4.000000000004, abs=1e-11)  # the book's printout
+
+
+@cap("numerical-diff")
+def test_numerical_diff_on_a_zero_d_input():
+    got = A.fn("numerical_diff")(A.square, A.var(2.0))
+    assert _one(got) == pytest.approx(4.0, abs=1e-9)
 
 
 @cap("numerical-diff")
@@ -67,7 +84,7 @@ def test_numerical_diff_of_composite():
     def f(x):
         return A.square(A.exp(A.square(x)))
 
-    got = A.fn("numerical_diff")(f, A.var(0.5))
+    got = _one(A.fn("numerical_diff")(f, A.var([0.5])))
     assert got == pytest.approx(COMPOSITE_GRAD, rel=1e-7)
     assert got == pytest.approx(3.2974426293330694, rel=1e-12)
 
@@ -76,7 +93,7 @@ def test_numerical_diff_of_composite():
 def test_numerical_diff_uses_the_given_eps():
     # A central difference is exact on a parabola for any eps; on exp it is not,
     # and the error (eps^2/6 f''') shows which eps was used.
-    coarse = A.fn("numerical_diff")(A.exp, A.var(0.0), eps=0.1)
+    coarse = _one(A.fn("numerical_diff")(A.exp, A.var([0.0]), eps=0.1))
     assert coarse == pytest.approx((math.exp(0.1) - math.exp(-0.1)) / 0.2, rel=1e-12)
 
 
@@ -194,7 +211,7 @@ def test_seed_keeps_the_output_dtype():
     x = A.dz.Variable(np.array([1.0, 2.0], dtype=np.float32))
     y = A.square(x)
     y.backward()
-    assert A.grad(x).dtype == np.float32
+    expect_dtype(A.grad(x), np.float32, "x.grad")
 
 
 @cap("function-helpers")
@@ -250,6 +267,22 @@ def _broken_square():
 
 
 @cap("gradient-check")
+@pytest.mark.parametrize("seed", range(3))
+def test_gradient_agrees_with_numerical_diff(seed):
+    # The book's step 10 (SquareTest.test_gradient_check): backward on a random 1-element x
+    # against numerical_diff at the same x.
+    x = A.var(np.random.default_rng(seed).random(1))
+    A.backward(A.square(x))
+    expected = A.fn("numerical_diff")(A.square, A.var(x.data.copy()))
+    assert np.allclose(A.grad(x), expected)
+    assert A.grad(x) == pytest.approx(2 * x.data, rel=1e-12)
+
+
+# gradient_check(f, x): this project's stages have it from step 10; the book's step 10 has
+# only the unittest above, and its package puts gradient_check in utils (final-utils).
+
+
+@cap("gradient-check-function")
 def test_gradient_check_accepts_correct_gradients():
     check = A.gradient_check_function()
     rng = np.random.default_rng(0)
@@ -257,7 +290,7 @@ def test_gradient_check_accepts_correct_gradients():
     assert bool(check(A.exp, A.var(rng.random(4))))
 
 
-@cap("gradient-check")
+@cap("gradient-check-function")
 def test_gradient_check_ignores_a_gradient_left_from_an_earlier_backward():
     # x already holds d(x^2)/dx = 2x from a backward of its own: a checker that let it
     # accumulate would compare 2x + 2x with the numerical 2x and say False.
@@ -268,14 +301,14 @@ def test_gradient_check_ignores_a_gradient_left_from_an_earlier_backward():
     assert bool(check(A.square, x))
 
 
-@cap("gradient-check")
+@cap("gradient-check-function")
 def test_gradient_check_rejects_a_wrong_backward():
     check = A.gradient_check_function()
     broken = _broken_square()
     assert not bool(check(lambda x: A.call(broken, x), A.var(np.array([0.5, 1.5]))))
 
 
-@cap("gradient-check")
+@cap("gradient-check-function")
 def test_gradient_check_leaves_the_input_unchanged():
     check = A.gradient_check_function()
     values = np.array([0.25, 0.5])

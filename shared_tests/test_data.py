@@ -161,6 +161,12 @@ def test_compose_applies_the_first_transform_first():
     f = T.Compose([lambda x: x + 1, lambda x: x * 10])
     assert f(np.array(2.0)) == 30.0
     assert T.Compose()(np.array(5.0)) == 5.0  # nothing to do
+
+
+@pytest.mark.convention("Compose checks its transforms when it is made")
+@cap("transforms")
+def test_compose_refuses_what_is_not_a_transform():
+    T = transforms()
     with pytest.raises(TypeError, match="Compose"):
         T.Compose([T.Flatten(), "not a transform"])
 
