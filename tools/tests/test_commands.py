@@ -135,7 +135,7 @@ def test_grade_explains_what_it_looked_for(repo, capsys, tmp_path):
 def test_grade_rejects_a_step_the_manifest_lacks(repo, capsys, tmp_path):
     (tmp_path / "dezero.py").write_text("")
     assert cli.main(["grade", "99", str(tmp_path)]) == 2
-    assert "the manifest has steps 1-7" in capsys.readouterr().err
+    assert "the suite cannot grade step 99: it grades steps 1-7" in capsys.readouterr().err
 
 
 def test_unknown_options_are_refused_except_for_demo(repo, capsys):
