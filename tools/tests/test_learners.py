@@ -316,3 +316,23 @@ def test_the_learner_workflow_runs_a_command_this_cli_accepts():
         assert args.junit_dir
     assert "dezero-stages grade NN stepNN" in text
     assert "upload-artifact" in text
+
+
+def test_a_test_that_runs_too_long_is_stopped_and_named(tmp_path, capsys):
+    # A forward that never returns for one input: that test is stopped after the per-test
+    # limit and named; the others still run, so the grade ends and says which one it was.
+    source = (LEARNERS / "corpus" / "book-layout" / "steps" / "step02.py").read_text()
+    assert source.count("        return x ** 2\n") == 1
+    hang = "        while np.all(x == 10.0):\n            pass\n        return x ** 2\n"
+    (tmp_path / "step02.py").write_text(source.replace("        return x ** 2\n", hang))
+    json_path = tmp_path / "report.json"
+    status = cli.main(["grade", "2", str(tmp_path / "step02.py"), "--test-timeout", "1",
+                       "--json", str(json_path)])
+    out = capsys.readouterr().out
+    assert status == 1, out
+    data = report_format.read(json_path)
+    stopped = [f for _, f in data.failures() if f.kind == "timeout"]
+    assert len(stopped) == 1, out
+    assert stopped[0].test.endswith("test_square_of_ten_is_a_variable_holding_100")
+    assert "ran longer than 1 s (the per-test limit, --test-timeout)" in out
+    assert "[ran too long]" in out
