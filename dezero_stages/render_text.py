@@ -10,6 +10,7 @@ root cause of many failures).
 from __future__ import annotations
 
 import collections
+import pathlib
 import textwrap
 
 from dezero_stages.grade import Graded
@@ -69,6 +70,8 @@ def load_error_lines(error: dict) -> list[str]:
 def report_lines(report: Report, step) -> list[str]:
     caps = report.capabilities
     graded = graded_statuses()
+    cause = report.root_cause()
+    said = cause[2].hint if cause else None
     own = [c for c in caps if c.step == step.number and c.status in graded]
     earlier = [c for c in caps if c.step != step.number and c.status in graded]
     lines = []
@@ -79,7 +82,7 @@ def report_lines(report: Report, step) -> list[str]:
     if own:
         width = max(len(_name(c, step)) for c in own)
         for cap in own:
-            lines += capability_lines(cap, step, width)
+            lines += capability_lines(cap, step, width, said)
     else:
         lines.append(f"  no capability of its own ({step.adds}): the earlier steps' "
                      "capabilities are graded")
@@ -88,7 +91,7 @@ def report_lines(report: Report, step) -> list[str]:
         full = [c for c in earlier if c.status in SHOWN_IN_FULL]
         width = max((len(_name(c, step)) for c in full), default=0)
         for cap in full:
-            lines += capability_lines(cap, step, width)
+            lines += capability_lines(cap, step, width, said)
         by_status = collections.defaultdict(list)
         for cap in earlier:
             if cap.status not in SHOWN_IN_FULL:
@@ -112,7 +115,10 @@ def _name(cap: CapabilityResult, step) -> str:
     return cap.name if cap.step == step.number else f"{cap.name} (step {cap.step})"
 
 
-def capability_lines(cap: CapabilityResult, step, width: int) -> list[str]:
+def capability_lines(cap: CapabilityResult, step, width: int, said: str | None = None
+                     ) -> list[str]:
+    """A capability's line, and for a failure its first failing tests. `said`: a hint the
+    report gives once under its root cause, not repeated under every failure."""
     pin = "[pin] " if cap.kind == "pin" else ""
     label = STATUSES[cap.status].label
     lines = [f"  {label:<8}  {_name(cap, step):<{width}}  {pin}{cap.summary}"]
@@ -131,7 +137,7 @@ def capability_lines(cap: CapabilityResult, step, width: int) -> list[str]:
             lines.append(indent(failure.message, pad + "  ", max_lines=6))
             if failure.frame and failure.kind in ("real", "timeout"):
                 lines.append(f"{pad}  at {failure.frame}")
-            if failure.hint:
+            if failure.hint and failure.hint != said:
                 lines.append(f"{pad}  {failure.hint}")
         if len(ordered) > len(shown):
             lines.append(f"{pad}... and {len(ordered) - len(shown)} more failing tests "
@@ -196,13 +202,13 @@ def _skipped_lines(report: Report) -> list[str]:
     skipped = report.skipped_lines
     if not skipped:
         return []
+    files = {entry.get("file") for entry in skipped}
     lines = _wrap(f"skipped the script part of your file ({len(skipped)} top-level "
                   "statements that are not definitions, so they cannot decide the grade):",
                   "", "  ")
-    for entry in skipped[:MAX_SKIPPED]:
-        lines.append(f"  line {entry['line']}: {entry['text']}")
-    if len(skipped) > MAX_SKIPPED:
-        lines.append(f"  ... and {len(skipped) - MAX_SKIPPED} more")
+    for entry in skipped:  # every one: the line a learner looks for is often the last
+        where = f"{pathlib.Path(entry['file']).name}:" if len(files) > 1 else "line "
+        lines.append(f"  {where}{entry['line']}: {entry['text']}")
     return lines
 
 
