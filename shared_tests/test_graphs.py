@@ -152,10 +152,14 @@ def test_generations_count_from_the_input():
 def test_each_function_runs_backward_once():
     calls = []
 
-    class CountingSquare(A.fn("Square")):
-        def backward(self, *gys):
+    class CountingSquare(A.dz.Function):  # on the code's own Function (any step has one)
+        def forward(self, x):
+            return x ** 2
+
+        def backward(self, gy):
             calls.append(self)
-            return super().backward(*gys)
+            x = A.inputs_of(self)[0]
+            return 2 * (x if A.has("higher-order") else x.data) * gy
 
     x = A.var(1.5)
     a = A.call(CountingSquare, x)
