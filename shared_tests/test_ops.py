@@ -15,6 +15,7 @@ import pytest
 from dezero_stages import capabilities
 
 from . import adapter as A
+from .dtype_check import expect_dtype
 from .gradcheck import gradcheck, gradgradcheck
 from .op_rows import OPS
 from .ops import sample_rule
@@ -127,10 +128,9 @@ def test_dtype_is_kept(op, core):
     for F, shapes, dtype, arrays in _each_sample(op, "dtype", core, (np.float32,)):
         where = _where(op, shapes, dtype)
         y, xs = _backprop(op, F, arrays, dtype)
-        assert A.data(y).dtype == dtype, f"{where}: float32 in, {A.data(y).dtype} out"
+        expect_dtype(A.data(y), dtype, f"{where}: the result")
         for i, x in enumerate(xs):
-            assert A.grad(x).dtype == dtype, f"{where}: input {i}'s gradient is " \
-                f"{A.grad(x).dtype}"
+            expect_dtype(A.grad(x), dtype, f"{where}: input {i}'s gradient")
 
 
 @pytest.mark.parametrize("op, core", _cases("grad-shape"))
