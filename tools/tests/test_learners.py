@@ -314,7 +314,7 @@ def test_the_learner_workflow_runs_a_command_this_cli_accepts():
         args = cli.build_parser().parse_args(argv)
         assert args.run is commands.run_grade_all
         assert args.junit_dir
-    assert "dezero-stages grade NN stepNN" in text
+    assert "dezero-stages grade 9 steps/step09.py" in text
     assert "upload-artifact" in text
 
 
