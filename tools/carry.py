@@ -1,6 +1,9 @@
 """carry: one fix, every later stage, all or nothing, then a refreshed lock.
 
     carry N PATCH        apply one fix to stages N..last, all or nothing, then re-freeze
+    carry N PATCH --until M
+                         the same for stages N..M only: where the code of the stages
+                         after M differs, so that one fix needs a patch per range
 """
 
 from __future__ import annotations
@@ -81,8 +84,9 @@ def _modules(stage: int) -> list[str]:
                   if rel.startswith("dezero/") and rel.endswith(".py"))
 
 
-def plan_carry(first: int, patch: Path) -> dict[str, list]:
-    """Sort the stages first..last into "apply", "has-fix" and "manual" (with git's reason).
+def plan_carry(first: int, patch: Path, until: int | None = None) -> dict[str, list]:
+    """Sort the stages first..last (first..until if given) into "apply", "has-fix" and
+    "manual" (with git's reason).
 
     Each file of the patch goes to the module it names or, where the code has since moved
     (step 23 moves __init__.py into core_simple.py, step 32 copies that into core.py), to
@@ -98,7 +102,7 @@ def plan_carry(first: int, patch: Path) -> dict[str, list]:
             return _git_apply(stage, attempt, "--check", *options)
 
         for stage in registry.built_stages():
-            if stage < first:
+            if stage < first or (until is not None and stage > until):
                 continue
             to_apply, problem, has_fix = [], None, 0
             for piece in pieces:
@@ -139,12 +143,17 @@ def _apply_pieces(stage: int, texts: list[str], *options: str) -> subprocess.Com
 
 def run_carry(args) -> int:
     first, _ = registry.resolve(args.step)
+    until = None
+    if args.until is not None:
+        until, _ = registry.resolve(args.until)
+        if until < first:
+            raise CommandError(f"--until {args.until} is before step {args.step}", status=2)
     patch = Path(args.patch).resolve()
     if not patch.is_file():
         raise CommandError(f"no patch file {args.patch}", status=2)
     if shutil.which("git") is None:
         raise CommandError("carry needs git on PATH")
-    plan = plan_carry(first, patch)
+    plan = plan_carry(first, patch, until)
 
     for stage, _ in plan["has-fix"]:
         print(f"step{stage:02d}: already has the fix, skipped")
@@ -198,6 +207,9 @@ def add_arguments(parser) -> None:
     add_step_argument(parser)
     parser.add_argument("patch", metavar="PATCH",
                         help="unified diff with paths relative to a stage folder (a/dezero/...)")
+    parser.add_argument("--until", type=int, metavar="M",
+                        help="carry only to stages N..M (the later stages' code differs: "
+                             "they take their own patch)")
 
 
 COMMANDS = (Command("carry", "apply a fix to stages N..last (all or nothing)", run_carry,

@@ -124,3 +124,23 @@ def test_split_patch_cuts_plain_and_git_diffs_per_file():
     assert [p.path for p in pieces] == ["dezero/core.py", "dezero/__init__.py", "demo.py"]
     retargeted = pieces[1].retarget("dezero/core_simple.py")
     assert retargeted.startswith("--- a/dezero/core_simple.py\n+++ b/dezero/core_simple.py")
+
+
+def test_carry_until_stops_at_the_given_stage(git_repo, capsys):
+    # Stage 6 rewrote square() its own way (it gets its own patch): --until 4 leaves it out.
+    path = init_path(6)
+    path.write_text(path.read_text().replace(DEFECT, "    return x * x * x\n"))
+    assert cli.main(["freeze"]) == 0
+    patch = fix_by_hand(2, git_repo)
+    capsys.readouterr()
+    assert cli.main(["carry", "2", str(patch), "--until", "4"]) == 0
+    out = capsys.readouterr().out
+    assert "step03: patched" in out and "step04: patched" in out
+    assert "step06" not in out
+    assert "    return x * x * x\n" in init_path(6).read_text()
+    assert cli.main(["check"]) == 0
+
+
+def test_carry_until_before_the_first_stage_is_bad_input(git_repo, capsys):
+    patch = fix_by_hand(3, git_repo)
+    assert cli.main(["carry", "3", str(patch), "--until", "2"]) == 2
