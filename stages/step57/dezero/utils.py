@@ -324,43 +324,61 @@ def numerical_diff(f, x, eps=1e-4):
     return (y1.data - y0.data) / (2 * eps)
 
 
-def numerical_grad(f, x, eps=1e-4):
-    """Gradient of sum(f(x)) with respect to x, by central differences.
+def numerical_grad(f, x, *args, eps=1e-4, **kwargs):
+    """Gradient of sum(f(x, *args, **kwargs)) with respect to x, by central differences.
 
-    Each element of x is nudged by +eps and -eps in turn. The sum matches
-    what backward() computes, since its seed gradient is all ones. Returns
-    a numpy ndarray of x's shape, even for x on the GPU.
+    x is a Variable or an ndarray. Each element of x is nudged by +eps and
+    -eps in turn; f gets the nudged copy as a Variable and may return a
+    Variable or an ndarray. The sum matches what backward() computes, since
+    its seed gradient is all ones. Returns a numpy ndarray of x's shape,
+    even for x on the GPU.
     """
-    grad = np.zeros(x.data.shape, dtype=np.float64)
-    for idx in np.ndindex(x.data.shape):
+    data = x.data if isinstance(x, Variable) else x
+    grad = np.zeros(data.shape, dtype=np.float64)
+    for idx in np.ndindex(data.shape):
         # astype makes float64 copies: x itself stays unchanged, and an
         # integer array could not hold x + eps.
-        x_plus = x.data.astype(np.float64)
+        x_plus = data.astype(np.float64)
         x_plus[idx] += eps
-        x_minus = x.data.astype(np.float64)
+        x_minus = data.astype(np.float64)
         x_minus[idx] -= eps
-        # f's results are brought to the CPU: a GPU array cannot be stored
-        # into the numpy array grad.
-        y1 = cuda.as_numpy(f(Variable(x_plus)).data)
-        y0 = cuda.as_numpy(f(Variable(x_minus)).data)
+        y1 = _as_numpy_data(f(Variable(x_plus), *args, **kwargs))
+        y0 = _as_numpy_data(f(Variable(x_minus), *args, **kwargs))
         grad[idx] = (np.sum(y1) - np.sum(y0)) / (2 * eps)
     return grad
 
 
-def gradient_check(f, x, rtol=1e-4, atol=1e-5):
+def _as_numpy_data(y):
+    """y's array on the CPU, y a Variable or an array: what numerical_grad sums."""
+    if isinstance(y, Variable):
+        y = y.data
+    # A GPU array cannot be summed into the numpy array grad.
+    return cuda.as_numpy(y)
+
+
+def gradient_check(f, x, *args, rtol=1e-4, atol=1e-5, **kwargs):
     """True if backprop's gradient of f at x matches the numerical one.
 
-    f maps a Variable to a Variable; x is a float64 Variable of any shape.
+    f(x, *args, **kwargs) maps a Variable to a Variable; x is a Variable or
+    an ndarray of any shape, and args and kwargs are f's other arguments,
+    held constant. Both gradients are taken in float64, as the book's are:
+    a float32 or integer x is checked through a float64 copy, so float32
+    rounding cannot fail a right backward. x itself is left unchanged.
     """
-    # Start from a clean gradient so an earlier backward cannot leak in.
-    x.grad = None
-    y = f(x)
+    data = x.data if isinstance(x, Variable) else x
+    # A fresh float64 Variable: x keeps its data and its grad, and a gradient
+    # left in x by an earlier backward cannot leak into this one.
+    x = Variable(data.astype(np.float64))
+    y = f(x, *args, **kwargs)
     y.backward()
     # The gradient is a Variable (step 32): compare the ndarray inside it,
     # on the CPU, where numerical_grad's result is.
     backprop = cuda.as_numpy(x.grad.data)
 
-    numerical = numerical_grad(f, x, eps=1e-4)
+    numerical = numerical_grad(f, x, *args, eps=1e-4, **kwargs)
+    if backprop.shape != numerical.shape:
+        raise ValueError(f"gradient_check: backprop's gradient has shape "
+                         f"{backprop.shape}, x has {numerical.shape}")
     return bool(np.allclose(backprop, numerical, rtol=rtol, atol=atol))
 
 

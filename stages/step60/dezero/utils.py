@@ -25,7 +25,7 @@ import numpy as np
 
 # The package's own names, so that the tools use whichever core it chose.
 # dezero/__init__.py imports this module only after binding them.
-from dezero import Variable, as_array, as_variable, cuda
+from dezero import Variable, as_array, cuda
 
 
 # --- Drawing the computational graph ---------------------------------------
@@ -362,13 +362,16 @@ def _as_numpy_data(y):
 def gradient_check(f, x, *args, rtol=1e-4, atol=1e-5, **kwargs):
     """True if backprop's gradient of f at x matches the numerical one.
 
-    f(x, *args, **kwargs) maps a Variable to a Variable; x is a Variable
-    (or an ndarray) of floats, best float64, of any shape. args and kwargs
-    are f's other arguments, held constant.
+    f(x, *args, **kwargs) maps a Variable to a Variable; x is a Variable or
+    an ndarray of any shape, and args and kwargs are f's other arguments,
+    held constant. Both gradients are taken in float64, as the book's are:
+    a float32 or integer x is checked through a float64 copy, so float32
+    rounding cannot fail a right backward. x itself is left unchanged.
     """
-    x = as_variable(x)
-    # Start from a clean gradient so an earlier backward cannot leak in.
-    x.grad = None
+    data = x.data if isinstance(x, Variable) else x
+    # A fresh float64 Variable: x keeps its data and its grad, and a gradient
+    # left in x by an earlier backward cannot leak into this one.
+    x = Variable(data.astype(np.float64))
     y = f(x, *args, **kwargs)
     y.backward()
     # The gradient is a Variable (step 32): compare the ndarray inside it,
