@@ -124,6 +124,8 @@ CAPABILITIES: tuple[Capability, ...] = (
     _feature("complex-functions", 24, "sphere, matyas, Goldstein-Price gradients"),
     _feature("dot-graph", 26, "get_dot_graph: one DOT node per variable and function"),
     _feature("dot-render", 26, "plot_dot_graph draws with dot, else names graphviz"),
+    _convention("utils-gradient-check", 26, "utils.gradient_check/numerical_grad take the "
+                "book's calls: ndarray or Variable, f's *args/**kwargs, float64"),
     # Milestone 3 (제3고지): higher-order derivatives
     _feature("sin", 27, "Sin, sin; my_sin as a Taylor series at pi/4"),
     _feature("rosenbrock", 28, "Rosenbrock gradient at (0, 2); gradient descent"),
