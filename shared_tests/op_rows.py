@@ -104,7 +104,7 @@ SUM_GRAD_ONCE = Skip("second", "a sum's gradient cannot be differentiated again 
                      pin="sum-grad-once")
 
 OPS += (
-    # Step 37: sum of all elements
+    # Step 39: sum of all elements (the book's step 37 already calls F.sum)
     Op("sum", "sum", lambda F, x: F.sum(x), np.sum, UNARY + (((2, 3, 2),),)),
     # Step 38: rearranging the elements
     Op("reshape(6,)", "reshape", lambda F, x: F.reshape(x, (6,)), lambda x: x.reshape(6),

@@ -22,7 +22,7 @@ def M23():
     return A.var(np.arange(6.0).reshape(2, 3))
 
 
-# ---- step 37: sum of all elements ---------------------------------------------------------
+# ---- step 39: sum of all elements ---------------------------------------------------------
 
 
 @cap("sum")

@@ -24,7 +24,28 @@ import numpy as np  # noqa: E402
 
 import dezero  # noqa: E402
 import dezero.functions as F  # noqa: E402
-from dezero.models import SimpleRNN  # noqa: E402
+import dezero.layers as L  # noqa: E402
+from dezero import Model  # noqa: E402
+
+
+class SimpleRNN(Model):
+    """The book's step-59 model, which its program defines: an RNN and a Linear on top.
+
+    Fed one time step at a time, it keeps the RNN's hidden state between
+    calls; reset_state() starts a new sequence.
+    """
+
+    def __init__(self, hidden_size, out_size):
+        super().__init__()
+        self.rnn = L.RNN(hidden_size)
+        self.fc = L.Linear(out_size)
+
+    def reset_state(self):
+        self.rnn.reset_state()
+
+    def forward(self, x):
+        h = self.rnn(x)
+        return self.fc(h)
 
 
 def parse_args():

@@ -1,11 +1,11 @@
 """DeZero as it stands after step 37: Working with tensors.
 
-Every operation already works element by element on arrays of any shape,
-since forward() hands whole ndarrays to numpy and the seed gradient is
-ones_like(data). New is Sum and sum() in dezero/functions.py, used as
-F.sum(x): the sum of all elements, whose gradient is copied back to every
-element. Broadcasting between differently shaped operands still gives
-gradients of the wrong shape; step 40 fixes that.
+The package does not change in this step: every operation already works
+element by element on arrays of any shape, since forward() hands whole
+ndarrays to numpy and the seed gradient is ones_like(data). The book's
+program for this step calls F.sum, which the package gains only in step 39,
+so the demo defines that sum itself. Broadcasting between differently shaped
+operands still gives gradients of the wrong shape; step 40 fixes that.
 """
 
 # The imports below make names public (dezero.Variable, ...); nothing in this

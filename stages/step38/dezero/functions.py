@@ -101,30 +101,6 @@ def tanh(x):
 # of each element is passed back to where that element came from.
 
 
-class Sum(Function):
-    """y = the sum of all the elements of x, a 0-d array"""
-
-    def forward(self, x):
-        # backward() needs the shape that the elements were summed from.
-        self.x_shape = x.shape
-        return x.sum()
-
-    def backward(self, gy):
-        # Each element of x adds into y exactly once, so dy/dx is 1 for every
-        # element: each one's gradient is gy itself. Multiplying the 0-d gy
-        # by ones of x's shape copies it to every element. Until step 40,
-        # Mul's backward does not sum its gradient back to gy's shape, so
-        # this gradient is right, but differentiating it again
-        # (create_graph=True) goes wrong wherever gy itself depends on x.
-        # Step 40 brings broadcast_to, whose backward sums.
-        return gy * np.ones(self.x_shape, dtype=gy.dtype)
-
-
-def sum(x):
-    """y = the sum of all the elements of x, without having to create a Sum."""
-    return Sum()(x)
-
-
 def _as_shape(shape, name):
     """shape as a tuple of ints: reshape(x, 6) and reshape(x, [2, 3]) work too."""
     if isinstance(shape, (int, np.integer)):

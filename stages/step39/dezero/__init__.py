@@ -1,7 +1,8 @@
 """DeZero as it stands after step 39: Sum.
 
-F.sum(x, axis=None, keepdims=False) now sums along the given axes, as
-numpy's sum does, and Variable gains the method x.sum(axis, keepdims). Its
+Adds Sum to dezero/functions.py, used as F.sum(x, axis=None,
+keepdims=False): the sum of all elements, or along the given axes, as
+numpy's sum does; and the Variable method x.sum(axis, keepdims). Its
 backward uses the new dezero.utils.reshape_sum_backward(), which gives the
 gradient back the axes that the sum dropped, so that it broadcasts to x.
 """

@@ -1,13 +1,14 @@
 """DeZero as it stands after step 59: Time-series data with RNN.
 
 Adds L.RNN, a layer that keeps a hidden state from one call to the next
-(reset_state() forgets it), the model SimpleRNN (an RNN and a Linear on
-top), the data set datasets.SinCurve (a noisy sine wave, each point
-labelled with the next), and Variable.unchain() / unchain_backward(): after
-backpropagating through the last steps of a long sequence, loss.
-unchain_backward() cuts the graph behind the loss, so that the next steps
-neither backpropagate into it again nor keep it in memory (truncated
-backpropagation through time).
+(reset_state() forgets it), the data set datasets.SinCurve (a noisy sine
+wave, each point labelled with the next), and Variable.unchain() /
+unchain_backward(): after backpropagating through the last steps of a long
+sequence, loss.unchain_backward() cuts the graph behind the loss, so that the
+next steps neither backpropagate into it again nor keep it in memory
+(truncated backpropagation through time). The book's model, SimpleRNN (an
+RNN and a Linear on top), is written in the step's program, not the package:
+see demo.py.
 """
 
 # The imports below make names public (dezero.Variable, ...); nothing in this

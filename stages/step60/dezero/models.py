@@ -4,8 +4,8 @@ A Model is a Layer that also knows how to draw itself (plot). MLP builds a
 multi-layer perceptron from a list of layer sizes, so that a network of any
 depth is one line: MLP((10, 10, 3)). VGG16 (step 58) is the classic deep
 CNN, with random weights or, downloaded once, those trained on ImageNet.
-SimpleRNN (step 59) predicts a sequence one step at a time. Step 60 adds
-the rest of the book's final package: Sequential, and ResNet50/101/152.
+Step 60 adds the rest of the book's final package: Sequential, and
+ResNet50/101/152.
 """
 
 
@@ -223,30 +223,6 @@ class VGG16(Model):
         image = image - np.array([103.939, 116.779, 123.68], dtype=dtype)
         # (H, W, C) -> (C, H, W)
         return image.transpose((2, 0, 1))
-
-
-# --- SimpleRNN -------------------------------------------------------------------
-
-
-class SimpleRNN(Model):
-    """The book's step-59 model: an RNN layer and a Linear layer on top.
-
-    Fed one time step at a time, it keeps the RNN's hidden state between
-    calls; reset_state() starts a new sequence.
-    """
-
-    def __init__(self, hidden_size, out_size):
-        super().__init__()
-        self.rnn = L.RNN(hidden_size)
-        self.fc = L.Linear(out_size)
-
-    def reset_state(self):
-        """Forget the hidden state: the next call starts a new sequence."""
-        self.rnn.reset_state()
-
-    def forward(self, x):
-        h = self.rnn(x)
-        return self.fc(h)
 
 
 # --- ResNet ----------------------------------------------------------------------
