@@ -5,7 +5,8 @@ of a 15x15 one and its gradient), checks that conv2d and conv2d_simple give
 the same numbers, and draws what filters do to a handwritten digit: hand-made
 edge filters and the random filters of an L.Conv2d, their outputs and those
 outputs after 2x2 max pooling. The digit is MNIST's if MNIST is in the cache,
-else one of scikit-learn's 8x8 digits.
+else one of scikit-learn's 8x8 digits, else (offline, without scikit-learn) a
+0 drawn with numpy.
 """
 
 import argparse
@@ -75,12 +76,27 @@ def load_digit():
             print(e)
     print("MNIST is not in the cache "
           f"({utils.cache_dir}), so this demo uses one of scikit-learn's 8x8 digits.")
-    from sklearn.datasets import load_digits
+    try:
+        from sklearn.datasets import load_digits
+    except ImportError:
+        print("scikit-learn is not installed either (pip install scikit-learn), so this "
+              "demo draws a 0 itself.")
+        return drawn_zero()[np.newaxis, np.newaxis], 0, "a 0 drawn with numpy"
 
     digits = load_digits()
     # A 0: its round stroke has edges in every direction.
     image = digits.images[0].astype(np.float32) / 16.0
     return image[np.newaxis, np.newaxis], int(digits.target[0]), "scikit-learn digit 0"
+
+
+def drawn_zero(size=16):
+    """A 0 as a (size, size) float32 image in [0, 1]: an upright ring, a stroke 2 pixels wide."""
+    centre = (size - 1) / 2
+    y, x = np.mgrid[0:size, 0:size]
+    # Distance from the centre, on an ellipse a little taller than wide: 1 on the ring.
+    r = np.hypot((x - centre) / (0.3 * size), (y - centre) / (0.4 * size))
+    image = 1 - np.abs(r - 1) * (0.3 * size) / 1.5
+    return np.clip(image, 0, 1).astype(np.float32)
 
 
 # Hand-made 3x3 filters: what a trained network's first layer tends to learn.
