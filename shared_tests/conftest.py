@@ -247,8 +247,10 @@ class _Recorder:
             self.state.skips[name].append(_skip_reason(report))
 
 
-class TestTimeLimit(Exception):
-    """A test of --impl code ran longer than --test-timeout."""
+class TestTimeLimit(BaseException):
+    """A test of --impl code ran longer than --test-timeout. A BaseException, so that code
+    which catches Exception to go on (the learner's, or a test running every sample of an
+    op-table row) cannot swallow it and run on without a limit."""
 
 
 @contextlib.contextmanager
