@@ -158,7 +158,9 @@ def _failure_note(failure: Failure) -> str:
 
 
 def _short_list(status: str, caps: list[CapabilityResult]) -> list[str]:
-    names = ", ".join(_with_missing_names(c) if status == "missing" else c.name for c in caps)
+    # A capability shared with the book may also lack a name: say which, there too.
+    names = ", ".join(_with_missing_names(c) if status in ("missing", "book") else c.name
+                      for c in caps)
     lines = _wrap(f"{STATUSES[status].outcome} ({len(caps)}): {names}", "  ", "      ")
     if status in HINTS:
         lines += _wrap(HINTS[status], "      ", "      ")
