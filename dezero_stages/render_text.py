@@ -61,9 +61,12 @@ def render_report(report: Report, step) -> tuple[str, int]:
 
 def load_error_lines(error: dict) -> list[str]:
     where = f"{error['file']}:{error['line']}" if error.get("line") else error["file"]
-    lines = [f"your code failed to import: {where}", f"  {error['error']}"]
-    if error.get("hint"):
-        lines += _wrap(error["hint"], "  ", "  ")
+    lines = [f"your code failed to import: {where}"]
+    message = error["error"].strip().splitlines() or [""]
+    if error.get("hint"):  # the hint says what to do: the error's first line is enough
+        lines += [f"  {message[0]}"] + _wrap(error["hint"], "  ", "  ")
+    else:
+        lines.append(indent("\n".join(message), "  ", max_lines=12))
     return lines
 
 
