@@ -1,6 +1,6 @@
 """The one place that builds the pytest command line of the shared suite.
 
-The noxfile, `tools matrix`, `tools mutants` and grading (dezero_stages.grading, behind
+The noxfile, `tools matrix`, `tools mutants` and grading (dezero_stages.run, behind
 `tools grade` and `dezero-stages grade`) all run the suite; they ask here for the command, so
 the plugin's options are spelled in one place.
 
