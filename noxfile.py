@@ -97,13 +97,14 @@ def _stage_session(step: int):
         session.run(*suite.pytest_command(step, workers="auto", python=_python(),
                                           extra=tuple(session.posargs)), external=True)
 
-    session_func.__doc__ = f"Step {step}: {title}{note}."
+    session_func.__doc__ = (f"final: {title} (dezero 0.0.13)."
+                            if step == registry.FINAL else f"Step {step}: {title}{note}.")
     return session_func
 
 
 for _step in registry.session_steps():
     nox.session(
-        _stage_session(_step), name=f"stage-{_step}", venv_backend="none",
+        _stage_session(_step), name=f"stage-{registry.label(_step)}", venv_backend="none",
         tags=["stages", "ci"], requires=["env"], default=False,
     )
 
@@ -134,12 +135,12 @@ def coverage(session: nox.Session) -> None:
     nox -s coverage            every stage
     nox -s coverage -- 17 22   just these
     """
-    steps = [int(a) for a in session.posargs] or registry.built_stages()
+    steps = [registry.parse(a) for a in session.posargs] or registry.built_stages()
     data = ROOT / ".nox" / "coverage"
     data.mkdir(parents=True, exist_ok=True)
     for step in steps:
         served, folder = registry.resolve(step)
-        datafile = str(data / f"step{served:02d}")
+        datafile = str(data / registry.folder_name(served))
         env_vars = {"COVERAGE_FILE": datafile}
         pytest = suite.pytest_command(step, capability_report=False)[1:]  # after "python"
         _run(session, "-m", "coverage", "run", f"--source={folder / 'dezero'}", *pytest,

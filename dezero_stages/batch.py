@@ -29,7 +29,7 @@ import pathlib
 import sys
 import time
 
-from dezero_stages import suite
+from dezero_stages import registry, suite
 
 
 def plan(steps: list[int], workers: int) -> list[list[int]]:
@@ -66,7 +66,7 @@ def run_step(step: int, reports: pathlib.Path, extra: tuple[str, ...] = ()) -> i
     import pytest  # only the worker needs it; the tools that start workers do not
 
     _forget_suite_and_stage()
-    report = reports / f"step{step:02d}.json"
+    report = reports / f"{registry.folder_name(step)}.json"
     args = suite.pytest_command(step, report=report, capability_report=False,
                                 extra=extra)[3:]  # after "python -m pytest"
     saved_path = list(sys.path)
@@ -77,7 +77,8 @@ def run_step(step: int, reports: pathlib.Path, extra: tuple[str, ...] = ()) -> i
     finally:
         sys.path[:] = saved_path  # conftest put this stage's folder first
         if report.parent.is_dir():
-            (reports / f"step{step:02d}.log").write_text(output.getvalue(), encoding="utf-8")
+            log = reports / f"{registry.folder_name(step)}.log"
+            log.write_text(output.getvalue(), encoding="utf-8")
 
 
 def run_step_forked(step: int, reports: pathlib.Path) -> int:
@@ -110,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dezero_stages.batch",
                                      description=__doc__.splitlines()[0])
     parser.add_argument("--reports", required=True, type=pathlib.Path, metavar="DIR")
-    parser.add_argument("steps", nargs="+", type=int, metavar="STEP")
+    parser.add_argument("steps", nargs="+", type=registry.stage_argument, metavar="STEP")
     args = parser.parse_args(argv)
     args.reports.mkdir(parents=True, exist_ok=True)
     _preload()
@@ -119,7 +120,8 @@ def main(argv: list[str] | None = None) -> int:
         start = time.perf_counter()
         status = run_step_forked(step, args.reports)
         worst = max(worst, status)
-        print(f"step {step}: exit {status} in {time.perf_counter() - start:.2f} s", flush=True)
+        took = time.perf_counter() - start
+        print(f"{registry.step_label(step)}: exit {status} in {took:.2f} s", flush=True)
     return worst
 
 

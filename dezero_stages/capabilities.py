@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import dataclasses
 
+from dezero_stages.naming import FINAL, step_label
+
 
 @dataclasses.dataclass(frozen=True)
 class Capability:
@@ -55,9 +57,9 @@ class Capability:
     def skip_reason(self, step: int) -> str | None:
         timing = self.timing(step)
         if timing == "arrives":
-            return f"{self.name}: arrives in step {self.step}"
+            return f"{self.name}: arrives in {step_label(self.step)}"
         if timing == "fixed":
-            return f"{self.name}: limitation fixed in step {self.until + 1}"
+            return f"{self.name}: limitation fixed in {step_label(self.until + 1)}"
         return None
 
 
@@ -206,21 +208,21 @@ CAPABILITIES: tuple[Capability, ...] = (
     _feature("sin-curve", 59, "datasets.SinCurve: 999 noisy sine points, each labelled the next"),
     _feature("lstm", 60, "L.LSTM: gates f, i, o, u, cell c; the book's draws; reset_state"),
     _feature("seq-dataloader", 60, "SeqDataLoader: batch i of iteration t is (i len//B + t) % len"),
-    _feature("log-softmax", 60, "F.log_softmax: x - logsumexp(x) along an axis"),
-    _feature("leaky-relu", 60, "F.leaky_relu: x, or slope * x where x <= 0"),
-    _extra("tensor-helpers", 60, "F.average (mean), F.expand_dims and F.flatten"),
-    _extra("embed-id", 60, "F.embed_id and L.EmbedID: rows of W picked by integer ids"),
-    _feature("batch-norm", 60, "F.batch_norm and L.BatchNorm: batch statistics, running averages"),
-    _feature("binary-cross-entropy", 60, "F.sigmoid_cross_entropy, F.binary_cross_entropy"),
-    _feature("deconv-layer", 60, "L.Deconv2d: in_channels found at the first call"),
-    _feature("sequential", 60, "models.Sequential: layers and functions applied in order"),
-    _extra("resnet", 60, "models.ResNet50/101/152: bottleneck blocks with shortcuts"),
-    _extra("optimizer-hooks", 60, "WeightDecay, ClipGrad and FreezeParam before each update"),
-    _feature("pil-transforms", 60, "transforms on PIL images: Convert, Resize, CenterCrop, ..."),
-    _convention("cifar", 60, "CIFAR10/100 from the binary archives: download, verify, parse"),
-    _feature("shakespear", 60, "datasets.Shakespear: characters as ids, each labelled the next"),
-    _feature("final-utils", 60, "utils: gradient_check with f's args, array_equal/allclose, ..."),
-    _extra("book-program", 60, "a program written for the book's final package runs as is"),
+    _feature("log-softmax", FINAL, "F.log_softmax: x - logsumexp(x) along an axis"),
+    _feature("leaky-relu", FINAL, "F.leaky_relu: x, or slope * x where x <= 0"),
+    _extra("tensor-helpers", FINAL, "F.average (mean), F.expand_dims and F.flatten"),
+    _extra("embed-id", FINAL, "F.embed_id and L.EmbedID: rows of W picked by integer ids"),
+    _feature("batch-norm", FINAL, "F.batch_norm and L.BatchNorm: batch statistics, running means"),
+    _feature("binary-cross-entropy", FINAL, "F.sigmoid_cross_entropy, F.binary_cross_entropy"),
+    _feature("deconv-layer", FINAL, "L.Deconv2d: in_channels found at the first call"),
+    _feature("sequential", FINAL, "models.Sequential: layers and functions applied in order"),
+    _extra("resnet", FINAL, "models.ResNet50/101/152: bottleneck blocks with shortcuts"),
+    _extra("optimizer-hooks", FINAL, "WeightDecay, ClipGrad and FreezeParam before each update"),
+    _feature("pil-transforms", FINAL, "transforms on PIL images: Convert, Resize, CenterCrop, ..."),
+    _convention("cifar", FINAL, "CIFAR10/100 from the binary archives: download, verify, parse"),
+    _feature("shakespear", FINAL, "datasets.Shakespear: characters as ids, each labelled the next"),
+    _feature("final-utils", FINAL, "utils: gradient_check with args, array_equal/allclose, ..."),
+    _extra("book-program", FINAL, "a program written for the book's final package runs as is"),
 )
 
 _BY_NAME = {cap.name: cap for cap in CAPABILITIES}

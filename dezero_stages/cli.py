@@ -16,7 +16,7 @@ import argparse
 import importlib.metadata
 import sys
 
-from dezero_stages import commands
+from dezero_stages import commands, registry
 from dezero_stages.grade import DEFAULT_TIMEOUT, GradingError
 from dezero_stages.impl import ImplNotFoundError
 from dezero_stages.report import STATUSES
@@ -51,7 +51,8 @@ def _add_common(parser) -> None:
 
 def add_arguments(parser) -> None:
     """`grade`'s arguments: N PATH [--strict] [--alias OLD=NEW] [--json FILE] ..."""
-    parser.add_argument("step", type=int, metavar="N", help="the step of the book to grade as")
+    parser.add_argument("step", type=registry.stage_argument, metavar="N",
+                        help="the step of the book to grade as (or final: the whole package)")
     parser.add_argument("path", metavar="PATH",
                         help="your step's file (steps/step09.py: its script part is "
                              "skipped), the folder holding your dezero/ package or "

@@ -101,7 +101,7 @@ def gradable_step(number: int) -> registry.Step:
     """The manifest entry of a step the suite can grade; GradingError (exit 2) otherwise."""
     gradable = registry.gradable_steps()
     if number not in gradable:
-        raise GradingError(f"the suite cannot grade step {number}: it grades steps "
+        raise GradingError(f"the suite cannot grade {registry.step_label(number)}: it grades steps "
                            f"{registry.describe_ranges(gradable)}")
     return registry.load_manifest()[number]
 

@@ -11,11 +11,13 @@ there is no stages/ (an installed copy), no stage is built and code is graded wi
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 import pathlib
 import tomllib
 
 from dezero_stages import capabilities
+from dezero_stages.naming import FINAL, FINAL_NAME, folder_name, label, parse, step_label  # noqa: F401
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 STAGES_DIR = ROOT / "stages"
@@ -38,7 +40,11 @@ class Step:
 
     @property
     def folder_name(self) -> str:
-        return f"step{self.number:02d}"
+        return folder_name(self.number)
+
+    @property
+    def label(self) -> str:
+        return label(self.number)
 
 
 def load_manifest() -> dict[int, Step]:
@@ -52,7 +58,7 @@ def load_manifest() -> dict[int, Step]:
 
 
 def stage_dir(number: int) -> pathlib.Path:
-    return STAGES_DIR / f"step{number:02d}"
+    return STAGES_DIR / folder_name(number)
 
 
 def lock_path() -> pathlib.Path:
@@ -61,12 +67,22 @@ def lock_path() -> pathlib.Path:
 
 
 def built_stages() -> list[int]:
-    """Step numbers that have a folder holding a `dezero` package, in order."""
+    """Step numbers that have a folder holding a `dezero` package, in order (FINAL last)."""
     found = []
     for path in sorted(STAGES_DIR.glob("step[0-9][0-9]")):
         if (path / "dezero" / "__init__.py").is_file():
             found.append(int(path.name[4:]))
+    if (stage_dir(FINAL) / "dezero" / "__init__.py").is_file():
+        found.append(FINAL)
     return found
+
+
+def stage_argument(text: str) -> int:
+    """argparse's `type=` for a stage: '17' or 'final' (existence is checked by resolve)."""
+    try:
+        return parse(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def session_steps() -> list[int]:
@@ -96,16 +112,19 @@ def resolve(number: int) -> tuple[int, pathlib.Path]:
     valid = session_steps()
     if number not in valid:
         raise UnknownStageError(
-            f"unknown stage {number}: valid stages are {describe_ranges(valid)}"
+            f"unknown stage {label(number)}: valid stages are {describe_ranges(valid)}"
         )
     built = [n for n in built_stages() if n <= number]
     return built[-1], stage_dir(built[-1])
 
 
 def describe_ranges(numbers: list[int]) -> str:
-    """[1, 2, 3, 5] -> '1-3, 5' (used in error messages)."""
+    """[1, 2, 3, 5] -> '1-3, 5'; FINAL is named apart: '1-60, final' (error messages)."""
     if not numbers:
         return "none (no stage folder exists yet)"
+    if FINAL in numbers:
+        rest = [n for n in numbers if n != FINAL]
+        return f"{describe_ranges(rest)}, {FINAL_NAME}" if rest else FINAL_NAME
     parts, start, prev = [], numbers[0], numbers[0]
     for n in numbers[1:] + [None]:
         if n is not None and n == prev + 1:

@@ -13,6 +13,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from dezero_stages.grade import Graded
+from dezero_stages.naming import folder_name, step_label
 from dezero_stages.render_text import render
 from dezero_stages.report import STATUSES, CapabilityResult
 
@@ -55,14 +56,14 @@ def annotations(graded: Graded) -> list[str]:
         line = ""
         if graded.run is not None and graded.run.load_error and graded.run.load_error["line"]:
             line = f"line={graded.run.load_error['line']},"
-        title = f"dezero-stages: step {step} could not be graded"
+        title = f"dezero-stages: {step_label(step)} could not be graded"
         return [f"::error {file}{line}title={escape_property(title)}::"
                 f"{escape_data(message)}"]
     lines = []
     for cap in graded.report.capabilities:
         if not cap.failing:
             continue
-        title = f"dezero-stages step {step}: {cap.name} failed"
+        title = f"dezero-stages {step_label(step)}: {cap.name} failed"
         first = cap.failures[0] if cap.failures else None
         message = cap.summary
         if first is not None:
@@ -89,14 +90,14 @@ def junit_xml(grades: list[Graded]) -> str:
     totals = collections.Counter()
     for graded in grades:
         step = graded.step.number
-        suite_el = ET.SubElement(root, "testsuite", name=f"dezero-stages step {step}")
+        suite_el = ET.SubElement(root, "testsuite", name=f"dezero-stages {step_label(step)}")
         props = ET.SubElement(suite_el, "properties")
         for key, value in (("step", str(step)), ("title", graded.step.title),
                            ("code", str(graded.target.shown if graded.target else "")),
                            ("strict", str(graded.strict).lower())):
             ET.SubElement(props, "property", name=key, value=_xml_text(value))
         counts = collections.Counter()
-        classname = f"dezero-stages.step{step:02d}"
+        classname = f"dezero-stages.{folder_name(step)}"
         if graded.broken:
             case = ET.SubElement(suite_el, "testcase", classname=classname, name="grading",
                                  time="0")

@@ -14,6 +14,7 @@ import pathlib
 import textwrap
 
 from dezero_stages.grade import Graded
+from dezero_stages.naming import step_label
 from dezero_stages.report import STATUSES, CapabilityResult, Failure, Report
 
 WIDTH = 100
@@ -36,7 +37,7 @@ def graded_statuses() -> tuple[str, ...]:
 
 def render(graded: Graded) -> str:
     """The whole text of one grade."""
-    lines = [f"graded as step {graded.step.number} — {graded.step.title}"]
+    lines = [f"graded as {step_label(graded.step.number)} — {graded.step.title}"]
     if graded.target is None:
         return "\n".join(lines + [graded.problem]) + "\n"
     lines.append(f"your code: {graded.target.shown}"
@@ -53,7 +54,7 @@ def render(graded: Graded) -> str:
 
 def render_report(report: Report, step) -> tuple[str, int]:
     """The text of a report read back (--json), and its exit status (1 iff one failed)."""
-    lines = [f"graded as step {step.number} — {step.title}",
+    lines = [f"graded as {step_label(step.number)} — {step.title}",
              f"your code: {report.dezero_file or report.impl}"]
     text = "\n".join(lines + report_lines(report, step)) + "\n"
     return text, 1 if report.failed() else 0
@@ -81,7 +82,7 @@ def report_lines(report: Report, step) -> list[str]:
     if report.strict:
         lines.append("strict: defects shared with the book's own code count as failures")
     lines += _skipped_lines(report)
-    lines += ["", f"step {step.number} adds:"]
+    lines += ["", f"{step_label(step.number)} adds:"]
     if own:
         width = max(len(_name(c, step)) for c in own)
         for cap in own:
@@ -115,7 +116,7 @@ def report_lines(report: Report, step) -> list[str]:
 
 
 def _name(cap: CapabilityResult, step) -> str:
-    return cap.name if cap.step == step.number else f"{cap.name} (step {cap.step})"
+    return cap.name if cap.step == step.number else f"{cap.name} ({step_label(cap.step)})"
 
 
 def capability_lines(cap: CapabilityResult, step, width: int, said: str | None = None
@@ -180,15 +181,15 @@ def _not_graded(caps: list[CapabilityResult], step) -> list[str]:
     later = [c for c in caps if c.status == "arrives"]
     if later:
         following = min(c.step for c in later)
-        text = (f"arrive in step {following}: "
+        text = (f"arrive in {step_label(following)}: "
                 f"{', '.join(c.name for c in later if c.step == following)}")
         rest = [c for c in later if c.step != following]
         if rest:
-            text += f"; {len(rest)} more up to step {max(c.step for c in rest)}"
+            text += f"; {len(rest)} more up to {step_label(max(c.step for c in rest))}"
         lines += _wrap(text, "  ", "      ")
     fixed = [c.name for c in caps if c.status == "fixed"]
     if fixed:
-        lines += _wrap(f"limitations fixed by step {step.number}: {', '.join(fixed)}",
+        lines += _wrap(f"limitations fixed by {step_label(step.number)}: {', '.join(fixed)}",
                        "  ", "      ")
     conventions = [c.name for c in caps if c.status == "not-graded"]
     if conventions:
@@ -280,7 +281,7 @@ def summary(report: Report, step) -> str:
         if counts[status]:
             parts.append(f"{counts[status]} {STATUSES[status].outcome}")
     verdict = "FAILS" if failing else "passes"
-    return f"step {step.number} {verdict}{' (strict)' if report.strict else ''}: " \
+    return f"{step_label(step.number)} {verdict}{' (strict)' if report.strict else ''}: " \
            f"{', '.join(parts)}"
 
 

@@ -36,9 +36,10 @@ TEST_TIME_LIMIT = 60.0
 
 def pytest_addoption(parser):
     group = parser.getgroup("dezero-stages")
-    group.addoption("--stage", type=int, default=None, metavar="N",
-                    help="the step of the book to check, 1-60 (stages/stepNN unless --impl "
-                         "is given; a step without code runs the stage before it). "
+    group.addoption("--stage", type=registry.stage_argument, default=None, metavar="N",
+                    help="the step of the book to check, 1-60 or final (stages/stepNN or "
+                         "stages/final unless --impl is given; a step without code runs the "
+                         "stage before it). "
                          "Default: the DEZERO_STAGE environment variable")
     group.addoption("--impl", default=None, metavar="PATH",
                     help="test this dezero as step N: a folder holding a dezero package or "
@@ -397,6 +398,11 @@ def _summarise(state: _State) -> list[report_format.CapabilityResult]:
                                    stage_code=state.stage is not None, strict=state.strict)
 
 
+def _short_step(number: int) -> str:
+    """'step  7' in the report's column; 'final' for the final package."""
+    return registry.FINAL_NAME if number == registry.FINAL else f"step {number:>2}"
+
+
 def _is_worker(config) -> bool:
     return hasattr(config, "workerinput")
 
@@ -406,15 +412,16 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         return
     state = config.stash[_STATE]
     rows = _summarise(state)
-    served = f"stages/step{state.stage:02d}" if state.stage is not None else str(state.folder)
+    served = (f"stages/{registry.folder_name(state.stage)}" if state.stage is not None
+              else str(state.folder))
     tr = terminalreporter
-    tr.section(f"capabilities of step {state.step} ({served})")
+    tr.section(f"capabilities of {registry.step_label(state.step)} ({served})")
     for row in rows:
         if row.status in ("arrives", "fixed", "not-graded"):
             continue
         mark = "[pin] " if row.kind == "pin" else ""
         tr.write_line(f"  {report_format.STATUSES[row.status].suite_label:<11} {row.name:<24} "
-                      f"step {row.step:>2}  {mark}{row.summary}",
+                      f"{_short_step(row.step):>7}  {mark}{row.summary}",
                       red=row.status in ("fail", "untested"), green=row.status == "pass",
                       yellow=row.status == "partial")
         for reason in row.skips if row.status in ("partial", "untested") else ():
@@ -424,10 +431,12 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         following = min(r.step for r in later)
         for row in later:
             if row.step == following:
-                tr.write_line(f"  {'-':<11} {row.name:<24} arrives in step {row.step}")
+                arrives = registry.step_label(row.step)
+                tr.write_line(f"  {'-':<11} {row.name:<24} arrives in {arrives}")
         rest = [r for r in later if r.step != following]
         if rest:
-            tr.write_line(f"  ({len(rest)} more capabilities arrive after step {following})")
+            after = registry.step_label(following)
+            tr.write_line(f"  ({len(rest)} more capabilities arrive after {after})")
     fixed = [r for r in rows if r.status == "fixed"]
     if fixed:
         tr.write_line("  limitations fixed by now: " + ", ".join(

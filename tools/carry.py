@@ -156,11 +156,11 @@ def run_carry(args) -> int:
     plan = plan_carry(first, patch, until)
 
     for stage, _ in plan["has-fix"]:
-        print(f"step{stage:02d}: already has the fix, skipped")
+        print(f"{registry.folder_name(stage)}: already has the fix, skipped")
     if plan["manual"]:
         for stage, reason in plan["manual"]:
-            print(f"step{stage:02d}: needs a manual fix ({reason})")
-        names = ", ".join(f"step{s:02d}" for s, _ in plan["manual"])
+            print(f"{registry.folder_name(stage)}: needs a manual fix ({reason})")
+        names = ", ".join(registry.folder_name(s) for s, _ in plan["manual"])
         print(f"carry refused: the patch does not apply to {names}; nothing was changed. "
               "Fix those stages by hand (or split the patch), then carry again.",
               file=sys.stderr)
@@ -177,16 +177,16 @@ def run_carry(args) -> int:
             # Checked above, so this is unexpected: undo what was done to stay all-or-nothing.
             for done in reversed(applied):
                 _apply_pieces(done, texts_of[done], "--reverse")
-            raise CommandError(f"git apply failed on step{stage:02d} after a clean check; "
-                               f"rolled back.\n{result.stderr.strip()}")
+            raise CommandError(f"git apply failed on {registry.folder_name(stage)} after a clean "
+                               f"check; rolled back.\n{result.stderr.strip()}")
         applied.append(stage)
-        print(f"step{stage:02d}: patched")
+        print(f"{registry.folder_name(stage)}: patched")
 
     # The stages with the fix now: those patched, and those fixed by hand before (stage N).
     fixed = sorted(applied + [stage for stage, _ in plan["has-fix"]])
     changes = freeze_and_report()
     if changes:
-        others = sorted({d.stage for d in changes} - {f"step{n:02d}" for n in fixed})
+        others = sorted({d.stage for d in changes} - {registry.folder_name(n) for n in fixed})
         if others:
             print(f"warning: {', '.join(others)} also changed since the last freeze and are "
                   "now locked as they are; review them before committing", file=sys.stderr)
@@ -207,7 +207,7 @@ def add_arguments(parser) -> None:
     add_step_argument(parser)
     parser.add_argument("patch", metavar="PATCH",
                         help="unified diff with paths relative to a stage folder (a/dezero/...)")
-    parser.add_argument("--until", type=int, metavar="M",
+    parser.add_argument("--until", type=registry.stage_argument, metavar="M",
                         help="carry only to stages N..M (the later stages' code differs: "
                              "they take their own patch)")
 

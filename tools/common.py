@@ -144,7 +144,7 @@ class Painter:
 
 
 def add_step_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("step", type=int, metavar="N")
+    parser.add_argument("step", type=registry.stage_argument, metavar="N")
 
 
 def add_colour_option(parser: argparse.ArgumentParser) -> None:

@@ -39,13 +39,13 @@ def run_demo(args) -> int:
         print(f"demo {args.step}'s own options, from {rel_to_root(script)}; "
               f"`python -m tools demo {args.step} OPTIONS` passes them on:", flush=True)
         return subprocess.run([sys.executable, str(script), "--help"]).returncode
-    out = args.out or f"out/step{args.step:02d}"
+    out = args.out or f"out/{registry.folder_name(args.step)}"
     command = [sys.executable, str(script), "--out", out, *args.passthrough]
     return subprocess.run(command).returncode
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("step", type=int, metavar="N", nargs="?",
+    parser.add_argument("step", type=registry.stage_argument, metavar="N", nargs="?",
                         help="the step whose demo to run")
     parser.add_argument("--out", metavar="DIR", help="output folder (default out/stepNN)")
     parser.add_argument("-h", "--help", action="store_true",

@@ -88,7 +88,7 @@ def diff_stages(stage_a: int, stage_b: int, only_package: bool = False) -> list[
         return {rel: _read_lines(path) for rel, path in stage_files(folder).items()
                 if rel.startswith("dezero/") or (rel == "demo.py" and not only_package)}
 
-    name_a, name_b = f"step{stage_a:02d}", f"step{stage_b:02d}"
+    name_a, name_b = registry.folder_name(stage_a), registry.folder_name(stage_b)
     files_a = wanted(registry.stage_dir(stage_a))
     files_b = wanted(registry.stage_dir(stage_b))
     sources = find_sources(files_a, files_b)
@@ -174,7 +174,7 @@ table.diff td { padding: 0 0.4em; vertical-align: top; white-space: pre-wrap; }
 
 def render_diff_html(diffs: list[FileDiff], stage_a: int, stage_b: int) -> str:
     """A side-by-side HTML page: one difflib.HtmlDiff table per file that differs."""
-    name_a, name_b = f"step{stage_a:02d}", f"step{stage_b:02d}"
+    name_a, name_b = registry.folder_name(stage_a), registry.folder_name(stage_b)
     title = f"DeZero stages: {name_a} → {name_b}"
     differ = difflib.HtmlDiff(tabsize=4, wrapcolumn=90)
     parts = [
@@ -218,8 +218,8 @@ def run_diff(args) -> int:
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("a", type=int, metavar="A")
-    parser.add_argument("b", type=int, metavar="B")
+    parser.add_argument("a", type=registry.stage_argument, metavar="A")
+    parser.add_argument("b", type=registry.stage_argument, metavar="B")
     parser.add_argument("--stat", action="store_true", help="per-file counts of lines + and -")
     parser.add_argument("--html", metavar="FILE", help="write a side-by-side HTML diff")
     parser.add_argument("--only-package", action="store_true", help="leave out demo.py")

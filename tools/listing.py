@@ -34,13 +34,13 @@ def run_list(args) -> int:
                     where = f"(no code: {base}, not built)"
             else:
                 where = "(no code)"
-        print(f"{number:>2}  {where:<29} {step.title}: {step.adds}")
+        print(f"{registry.label(number):>5}  {where:<29} {step.title}: {step.adds}")
     return 0
 
 
 def run_show(args) -> int:
     step = manifest_step(args.step)
-    print(f"step {step.number}: {step.title} ({step.title_ko})")
+    print(f"{registry.step_label(step.number)}: {step.title} ({step.title_ko})")
     print(f"  milestone  {step.milestone}")
     print(f"  code       {'yes' if step.code else 'no'}")
     print(f"  adds       {step.adds}")
@@ -58,12 +58,12 @@ def run_show(args) -> int:
     fixed = [c for c in capabilities.CAPABILITIES
              if c.until is not None and c.until + 1 == step.number]
     if arriving:
-        print(f"  capabilities arriving in step {step.number}")
+        print(f"  capabilities arriving in {registry.step_label(step.number)}")
         for cap in arriving:
             kind = f"pin, until step {cap.until}: " if cap.kind == "pin" else ""
             print(f"    {cap.name:<24} {kind}{cap.summary}")
     if fixed:
-        print(f"  limitations fixed in step {step.number}")
+        print(f"  limitations fixed in {registry.step_label(step.number)}")
         for cap in fixed:
             print(f"    {cap.name:<24} {cap.summary}")
     if not arriving and not fixed:

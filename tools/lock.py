@@ -58,7 +58,7 @@ def stage_hashes() -> dict[str, dict[str, str]]:
     hashes = {}
     for n in registry.built_stages():
         files = stage_files(registry.stage_dir(n))
-        hashes[f"step{n:02d}"] = {rel: sha256(path) for rel, path in files.items()}
+        hashes[registry.folder_name(n)] = {rel: sha256(path) for rel, path in files.items()}
     return hashes
 
 

@@ -96,7 +96,7 @@ def stage_note(run: StageRun) -> str:
     """"step 5 (stage 4)" where a no-code step runs the stage before it."""
     if run.stage is not None and run.stage != run.step:
         return f"step {run.step} (stage {run.stage})"
-    return f"step {run.step}"
+    return registry.step_label(run.step)
 
 
 def stage_totals(run: StageRun) -> str:
@@ -237,14 +237,17 @@ def render_html(runs: list[StageRun], wall_seconds: float | None = None) -> str:
 
 
 def parse_steps(spec: str) -> list[int]:
-    """'1-22' or '3,5,7-9' -> sorted step numbers, each checked against the registry."""
+    """'1-22' or '3,5,7-9,final' -> sorted step numbers, each checked against the registry."""
     numbers = set()
     for part in spec.split(","):
         part = part.strip()
+        if part.lower() == registry.FINAL_NAME:
+            numbers.add(registry.FINAL)
+            continue
         match = re.fullmatch(r"(\d+)(?:-(\d+))?", part)
         if not match:
             raise CommandError(f"--stages {spec!r}: expected numbers and ranges like 1-22 "
-                               "or 3,5,7-9", status=2)
+                               "or 3,5,7-9,final", status=2)
         low = int(match[1])
         high = int(match[2] or low)
         if high < low:
@@ -260,7 +263,7 @@ def parse_steps(spec: str) -> list[int]:
 
 
 def run_stage(step: int, workdir: Path, timeout: float | None) -> StageRun:
-    return run_suite(step, workdir / f"step{step:02d}.json", timeout=timeout)
+    return run_suite(step, workdir / f"{registry.folder_name(step)}.json", timeout=timeout)
 
 
 def run_steps(steps: list[int], workdir: Path, jobs: int, timeout: float | None, on_finish,

@@ -112,8 +112,8 @@ def _stop_late(workers) -> None:
 
 
 def _batch_run(step: int, workdir: pathlib.Path, status: int, seconds: float) -> StageRun:
-    report_path = workdir / f"step{step:02d}.json"
-    log = workdir / f"step{step:02d}.log"
+    report_path = workdir / f"{registry.folder_name(step)}.json"
+    log = workdir / f"{registry.folder_name(step)}.log"
     output = log.read_text(encoding="utf-8") if log.is_file() else ""
     try:
         report = report_format.read(report_path)

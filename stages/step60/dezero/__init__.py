@@ -2,15 +2,8 @@
 
 Adds L.LSTM, a recurrent layer with a memory cell and gates, and
 dataloaders.SeqDataLoader, which reads one long sequence at batch_size
-places at once, in order. This is the last step: the stage is the book's
-whole final package, which also has what its steps did not show: the
-functions log_softmax, leaky_relu, batch_norm (the book's batch_nrom too),
-embed_id, sigmoid_cross_entropy, binary_cross_entropy, expand_dims and
-flatten; the layers Deconv2d, EmbedID and BatchNorm; the models Sequential
-and ResNet50/101/152; the optimizer hooks WeightDecay, ClipGrad and
-FreezeParam; the transforms for PIL images; the data sets CIFAR10,
-CIFAR100 and Shakespear; and utils.array_equal, array_allclose and
-show_progress.
+places at once, in order. This is the book's last step; what its released
+package has beyond the steps is in stages/final.
 """
 
 # The imports below make names public (dezero.Variable, ...); nothing in this

@@ -234,20 +234,6 @@ def sum(x, axis=None, keepdims=False):
     return Sum(axis, keepdims)(x)
 
 
-def average(x, axis=None, keepdims=False):
-    """y = the mean of x's elements: of all of them, or along axis.
-
-    The sum divided by how many elements went into each result.
-    """
-    x = as_variable(x)
-    y = sum(x, axis=axis, keepdims=keepdims)
-    return y / (x.size // y.size)
-
-
-# The book's package calls it mean as well.
-mean = average
-
-
 def _as_shape(shape, name):
     """shape as a tuple of ints: reshape(x, 6) and reshape(x, [2, 3]) work too."""
     if isinstance(shape, (int, np.integer)):
@@ -288,20 +274,6 @@ def reshape(x, shape):
         # Nothing to do: return x itself rather than record a no-op function.
         return as_variable(x)
     return Reshape(shape)(x)
-
-
-def expand_dims(x, axis):
-    """y = x with a new axis of length 1 at position axis."""
-    x = as_variable(x)
-    shape = list(x.shape)
-    shape.insert(axis, 1)
-    return reshape(x, tuple(shape))
-
-
-def flatten(x):
-    """y = x as (N, everything else): each example one row, as Linear wants."""
-    x = as_variable(x)
-    return reshape(x, (x.shape[0], -1))
 
 
 def _check_axes(axes, shape):
@@ -603,31 +575,6 @@ def relu(x):
     return ReLU()(x)
 
 
-class LeakyReLU(Function):
-    """y = x where x > 0, else slope * x"""
-
-    def __init__(self, slope):
-        self.slope = slope
-
-    def forward(self, x):
-        xp = cuda.get_array_module(x)
-        # slope is a Python number: float32 x stays float32.
-        return xp.where(x > 0, x, x * self.slope)
-
-    def backward(self, gy):
-        # Gradient 1 where x > 0, slope elsewhere: a small gradient still
-        # flows where ReLU would pass none.
-        x = self.inputs[0]
-        xp = cuda.get_array_module(x)
-        mask = xp.where(x.data > 0, 1, self.slope).astype(gy.dtype)
-        return gy * mask
-
-
-def leaky_relu(x, slope=0.2):
-    """y = x where x > 0, else slope * x (the leaky ReLU)."""
-    return LeakyReLU(slope)(x)
-
-
 def softmax_simple(x, axis=1):
     """Softmax from exp and sum: exp(x) / sum(exp(x)) along axis.
 
@@ -667,27 +614,6 @@ def softmax(x, axis=1):
     return Softmax(axis)(x)
 
 
-class LogSoftmax(Function):
-    """y = log(softmax(x)) along axis, computed stably as x - logsumexp(x)"""
-
-    def __init__(self, axis=1):
-        self.axis = axis
-
-    def forward(self, x):
-        return x - utils.logsumexp(x, self.axis)
-
-    def backward(self, gy):
-        # dy_i/dx_j = delta_ij - softmax(x)_j, and softmax(x) = exp(y):
-        # gx = gy - exp(y) * sum(gy).
-        y = self.outputs[0]()  # a weak reference
-        return gy - exp(y) * sum(gy, axis=self.axis, keepdims=True)
-
-
-def log_softmax(x, axis=1):
-    """y = log(softmax(x)) along axis, without overflow for large scores."""
-    return LogSoftmax(axis)(x)
-
-
 def dropout(x, dropout_ratio=0.5):
     """y = x with each element dropped (set to 0) with probability dropout_ratio.
 
@@ -715,120 +641,6 @@ def dropout(x, dropout_ratio=0.5):
     # Built from * and /, so the gradient needs no code of its own: it is
     # gy * mask / scale, zero where an element was dropped.
     return x * mask / scale
-
-
-def embed_id(x, W):
-    """y = the rows of W that the integers x pick: W[x] (word vectors)."""
-    return W[x]
-
-
-class BatchNorm(Function):
-    """y = gamma * (x - mean) / sqrt(var + eps) + beta, feature by feature
-
-    x is (N, D), or (N, C, H, W) images, whose features are the C channels
-    (each pixel of each image is an example of its channel). While training
-    (Config.train) mean and var are the batch's own, and the running
-    averages avg_mean and avg_var, arrays held by the caller, are updated in
-    place; in test mode those averages are used instead.
-    """
-
-    def __init__(self, mean, var, decay, eps):
-        self.avg_mean = mean
-        self.avg_var = var
-        self.decay = decay
-        self.eps = eps
-        self.inv_std = None
-
-    def forward(self, x, gamma, beta):
-        if x.ndim not in (2, 4):
-            raise ValueError("batch_norm: x must be 2-D (N, D) or 4-D (N, C, H, W), "
-                             f"got shape {x.shape}")
-        D = x.shape[1]
-        for name, a in (("gamma", gamma), ("beta", beta), ("the running mean",
-                        self.avg_mean), ("the running variance", self.avg_var)):
-            if a.shape != (D,):
-                raise ValueError(f"batch_norm: {name} has shape {a.shape}, "
-                                 f"expected ({D},) for x of shape {x.shape}")
-        x_ndim = x.ndim
-        if x_ndim == 4:
-            N, C, H, W = x.shape
-            # (N, C, H, W) -> (N*H*W, C): one row per pixel.
-            x = x.transpose(0, 2, 3, 1).reshape(-1, C)
-
-        xp = cuda.get_array_module(x)
-        # Remembered for backward: which statistics y was computed with.
-        self.train = Config.train
-        if self.train:
-            mean = x.mean(axis=0)
-            var = x.var(axis=0)
-            inv_std = 1 / xp.sqrt(var + self.eps)
-            xc = (x - mean) * inv_std
-
-            # The running variance is the unbiased estimate: var * m / (m - 1)
-            # for the m examples of each feature.
-            m = x.size // gamma.size
-            s = m - 1. if m - 1. > 1. else 1.
-            adjust = m / s
-            self.avg_mean *= self.decay
-            self.avg_mean += (1 - self.decay) * mean
-            self.avg_var *= self.decay
-            self.avg_var += (1 - self.decay) * adjust * var
-        else:
-            inv_std = 1 / xp.sqrt(self.avg_var + self.eps)
-            xc = (x - self.avg_mean) * inv_std
-        self.inv_std = inv_std
-        y = gamma * xc + beta
-
-        if x_ndim == 4:
-            # (N*H*W, C) -> (N, C, H, W)
-            y = y.reshape(N, H, W, C).transpose(0, 3, 1, 2)
-        return y
-
-    def backward(self, gy):
-        gy_ndim = gy.ndim
-        if gy_ndim == 4:
-            N, C, H, W = gy.shape
-            gy = gy.transpose(0, 2, 3, 1).reshape(-1, C)
-
-        x, gamma, beta = self.inputs
-        batch_size = len(gy)
-        if x.ndim == 4:
-            x = x.transpose(0, 2, 3, 1).reshape(-1, C)
-
-        if self.train:
-            mean = x.sum(axis=0) / batch_size
-        else:
-            mean = self.avg_mean
-        xc = (x - mean) * self.inv_std
-
-        gbeta = sum(gy, axis=0)
-        ggamma = sum(xc * gy, axis=0)
-        if self.train:
-            # The batch's mean and variance depend on every x too: their
-            # share takes the mean of gy and of xc * gy out.
-            gx = gy - gbeta / batch_size - xc * ggamma / batch_size
-            gx = gx * (gamma * self.inv_std)
-        else:
-            # In test mode mean and variance are constants.
-            gx = gy * (gamma * self.inv_std)
-
-        if gy_ndim == 4:
-            gx = gx.reshape(N, H, W, C).transpose(0, 3, 1, 2)
-        return gx, ggamma, gbeta
-
-
-def batch_norm(x, gamma, beta, mean, var, decay=0.9, eps=2e-5):
-    """Batch normalisation: each feature of x brought to mean 0 and variance 1,
-    then scaled by gamma and shifted by beta.
-
-    mean and var are the running averages (arrays, updated in place while
-    training, used in test mode); decay is how much of them each batch keeps.
-    """
-    return BatchNorm(mean, var, decay, eps)(x, gamma, beta)
-
-
-# The book's package spells it so; programs written for it call this name.
-batch_nrom = batch_norm
 
 
 # --- Loss functions -------------------------------------------------------------
@@ -983,49 +795,6 @@ def softmax_cross_entropy(x, t):
     return SoftmaxCrossEntropy()(x, t)
 
 
-def _labels_like(t, x, name):
-    """t as a Variable shaped like x, in x's float dtype if it held integers.
-
-    Integer (or bool) labels times float32 probabilities would compute in
-    float64; the labels get no gradient, so converting them is safe.
-    """
-    t = as_variable(t)
-    if t.ndim != x.ndim:
-        t = t.reshape(*x.shape)
-    if t.shape != x.shape:
-        raise ValueError(f"{name}: labels of shape {t.shape} for scores of "
-                         f"shape {x.shape}")
-    if not np.issubdtype(t.dtype, np.floating):
-        t = Variable(t.data.astype(x.dtype))
-    return t
-
-
-def sigmoid_cross_entropy(x, t):
-    """Mean binary cross entropy of sigmoid(x) against labels t (0 or 1).
-
-    x: scores (N,) or (N, 1), one per example; t: the labels, as many.
-    """
-    x = as_variable(x)
-    t = _labels_like(t, x, "sigmoid_cross_entropy")
-    N = len(x)
-    p = sigmoid(x)
-    p = clip(p, 1e-15, 1.0)
-    # 1 - p is clipped too: the book's clipped only p, so a sigmoid that
-    # rounds to 1 (x > 17 in float32) gave log(0) and a loss of nan.
-    tlog_p = t * log(p) + (1 - t) * log(clip(1 - p, 1e-15, 1.0))
-    return -1 * sum(tlog_p) / N
-
-
-def binary_cross_entropy(p, t):
-    """Mean binary cross entropy of probabilities p against labels t (0 or 1)."""
-    p = as_variable(p)
-    t = _labels_like(t, p, "binary_cross_entropy")
-    N = len(t)
-    p = clip(p, 1e-15, 0.999)
-    tlog_p = t * log(p) + (1 - t) * log(1 - p)
-    return -1 * sum(tlog_p) / N
-
-
 # --- Measures that are watched, not differentiated ------------------------------
 
 
@@ -1058,7 +827,3 @@ from dezero.functions_conv import (  # noqa: E402, F401
     average_pooling, col2im, conv2d, conv2d_simple, deconv2d, im2col,
     pooling, pooling_simple,
 )
-
-# The operators as functions, F.add(a, b) and so on, as the book's package
-# offers them.
-from dezero.core import add, div, mul, neg, pow, rsub, sub  # noqa: E402, F401

@@ -6,9 +6,8 @@ Parameter, or another Layer, is remembered by name. `import dezero.layers
 as L` and L.Linear(10) is a fully connected layer with 10 outputs.
 to_gpu() and to_cpu() move all of a layer's parameters at once, and
 save_weights() / load_weights() keep them in an .npz file. L.Conv2d
-(step 57) is a convolutional layer, L.RNN (step 59) a recurrent one; step
-60 adds L.LSTM, and the rest of the book's final package: L.Deconv2d,
-L.EmbedID and L.BatchNorm.
+(step 57) is a convolutional layer, L.RNN (step 59) a recurrent one and
+L.LSTM (step 60) one with a memory cell and gates.
 """
 
 import os
@@ -443,54 +442,6 @@ class Conv2d(Layer):
         return F.conv2d(x, self.W, self.b, self.stride, self.pad)
 
 
-class Deconv2d(Layer):
-    """A transposed convolution layer (F.deconv2d): it enlarges images.
-
-    W is (in_channels, out_channels, KH, KW); in_channels may be left out,
-    to be taken from the first input, as in Conv2d.
-    """
-
-    def __init__(self, out_channels, kernel_size, stride=1, pad=0,
-                 nobias=False, dtype=np.float32, in_channels=None):
-        super().__init__()
-        self.in_channels = in_channels
-        self.out_channels = out_channels
-        self.kernel_size = kernel_size
-        self.stride = stride
-        self.pad = pad
-        self.dtype = dtype
-
-        self.W = Parameter(None, name="W")
-        if in_channels is not None:
-            self._init_W()
-
-        if nobias:
-            self.b = None
-        else:
-            self.b = Parameter(np.zeros(out_channels, dtype=dtype), name="b")
-
-    def _init_W(self, xp=np):
-        """Draw W at random, scaled by sqrt(1 / (C * KH * KW)), as Conv2d."""
-        C, OC = self.in_channels, self.out_channels
-        KH, KW = pair(self.kernel_size)
-        scale = np.sqrt(1 / (C * KH * KW)).astype(self.dtype)
-        self.W.data = xp.random.randn(C, OC, KH, KW).astype(self.dtype) * scale
-
-    def forward(self, x):
-        if x.ndim != 4:
-            raise ValueError(
-                "Deconv2d: input must be 4-D (N, C, H, W), got shape "
-                f"{x.shape}")
-        if self.W.data is None:
-            self.in_channels = x.shape[1]
-            self._init_W(cuda.get_array_module(x))
-        elif x.shape[1] != self.W.shape[0]:
-            raise ValueError(
-                f"Deconv2d: input has {x.shape[1]} channels, but W was made "
-                f"for {self.W.shape[0]} (x {x.shape}, W {self.W.shape})")
-        return F.deconv2d(x, self.W, self.b, self.stride, self.pad)
-
-
 class RNN(Layer):
     """An Elman recurrent layer: h_new = tanh(x W_x + b + h W_h).
 
@@ -580,57 +531,3 @@ class LSTM(Layer):
 
         self.h, self.c = h_new, c_new
         return h_new
-
-
-class EmbedID(Layer):
-    """Word vectors: row x of W for each integer x (F.embed_id).
-
-    W is (in_size, out_size): in_size words, out_size numbers each.
-    """
-
-    def __init__(self, in_size, out_size, dtype=np.float32):
-        super().__init__()
-        # The book draws float64 and keeps it, which made float32 models
-        # compute in float64 from here on; the same numbers, cast.
-        self.W = Parameter(np.random.randn(in_size, out_size).astype(dtype),
-                           name="W")
-
-    def forward(self, x):
-        return F.embed_id(x, self.W)
-
-
-class BatchNorm(Layer):
-    """Batch normalisation (F.batch_norm) with its learned scale and shift.
-
-    gamma and beta are learned; avg_mean and avg_var, the running averages
-    used in test mode, are updated by the forward pass itself. All four are
-    Parameters so that save_weights() keeps them; avg_mean and avg_var get
-    no gradient, so the optimizer leaves them alone. They are made at the
-    first call, one per feature (axis 1 of x).
-    """
-
-    def __init__(self):
-        super().__init__()
-        self.avg_mean = Parameter(None, name="avg_mean")
-        self.avg_var = Parameter(None, name="avg_var")
-        self.gamma = Parameter(None, name="gamma")
-        self.beta = Parameter(None, name="beta")
-
-    def _init_params(self, x):
-        xp = cuda.get_array_module(x)
-        D = x.shape[1]
-        # Each one only if it has no data: load_weights may have set some.
-        if self.avg_mean.data is None:
-            self.avg_mean.data = xp.zeros(D, dtype=x.dtype)
-        if self.avg_var.data is None:
-            self.avg_var.data = xp.ones(D, dtype=x.dtype)
-        if self.gamma.data is None:
-            self.gamma.data = xp.ones(D, dtype=x.dtype)
-        if self.beta.data is None:
-            self.beta.data = xp.zeros(D, dtype=x.dtype)
-
-    def forward(self, x):
-        if self.avg_mean.data is None:
-            self._init_params(x)
-        return F.batch_norm(x, self.gamma, self.beta, self.avg_mean.data,
-                            self.avg_var.data)

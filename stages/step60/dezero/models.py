@@ -4,8 +4,6 @@ A Model is a Layer that also knows how to draw itself (plot). MLP builds a
 multi-layer perceptron from a list of layer sizes, so that a network of any
 depth is one line: MLP((10, 10, 3)). VGG16 (step 58) is the classic deep
 CNN, with random weights or, downloaded once, those trained on ImageNet.
-Step 60 adds the rest of the book's final package: Sequential, and
-ResNet50/101/152.
 """
 
 
@@ -28,27 +26,6 @@ class Model(Layer):
         """
         y = self.forward(*inputs)
         return utils.plot_dot_graph(y, verbose=True, to_file=to_file)
-
-
-class Sequential(Model):
-    """Layers (or functions) applied one after another: Sequential(L.Linear(10), F.relu, ...)."""
-
-    def __init__(self, *layers):
-        super().__init__()
-        self.layers = []
-        for i, layer in enumerate(layers):
-            if not callable(layer):
-                raise TypeError(f"Sequential: item {i} is not a layer or a "
-                                f"function, got {type(layer).__name__}")
-            # self.l0, self.l1, ...: a Layer among them is recorded as
-            # holding parameters; a plain function is simply kept.
-            setattr(self, "l" + str(i), layer)
-            self.layers.append(layer)
-
-    def forward(self, x):
-        for layer in self.layers:
-            x = layer(x)
-        return x
 
 
 class MLP(Model):
@@ -99,7 +76,7 @@ def _weight_names(model):
     return set(params_dict)
 
 
-def _pretrained_weights(model, url, size_note=None):
+def _pretrained_weights(model, url, size_note):
     """The path of model's pretrained weights file, from the cache or url.
 
     A download is kept only if it is an .npz file whose arrays all read
@@ -130,11 +107,10 @@ def _pretrained_weights(model, url, size_note=None):
     except utils.DownloadError as e:
         # get_file's message says which URL failed and where to save the
         # file by hand; add what the file is and the way around it.
-        what = file_name if size_note is None else f"{file_name} ({size_note})"
         raise utils.DownloadError(
-            f"{name}(pretrained=True) needs the trained weights {what}. {e} "
-            "(or set DEZERO_CACHE to a folder that has it). "
-            f"{name}(pretrained=False) needs no file.") from e
+            f"{name}(pretrained=True) needs the trained weights {file_name} "
+            f"({size_note}). {e} (or set DEZERO_CACHE to a folder that has "
+            f"it). {name}(pretrained=False) needs no file.") from e
 
 
 # --- VGG16 ---------------------------------------------------------------------
@@ -223,176 +199,3 @@ class VGG16(Model):
         image = image - np.array([103.939, 116.779, 123.68], dtype=dtype)
         # (H, W, C) -> (C, H, W)
         return image.transpose((2, 0, 1))
-
-
-# --- ResNet ----------------------------------------------------------------------
-
-
-class ResNet(Model):
-    """ResNet (He et al., 2015) with 50, 101 or 152 layers.
-
-    A 7x7 convolution and max pooling, then four stages of bottleneck
-    blocks (res2 ... res5) whose outputs add their inputs back (the
-    residual connections that let so deep a network learn), global average
-    pooling and a Linear layer with ImageNet's 1000 classes.
-    pretrained=True loads the trained weights, downloaded once.
-    """
-
-    WEIGHTS_PATH = ("https://github.com/koki0702/dezero-models/releases/"
-                    "download/v0.1/resnet{}.npz")
-
-    # The number of blocks in each of the four stages.
-    BLOCKS = {50: [3, 4, 6, 3], 101: [3, 4, 23, 3], 152: [3, 8, 36, 3]}
-
-    def __init__(self, n_layers=152, pretrained=False):
-        super().__init__()
-        if n_layers not in ResNet.BLOCKS:
-            raise ValueError("ResNet: n_layers must be 50, 101 or 152, got "
-                             f"{n_layers!r}")
-        block = ResNet.BLOCKS[n_layers]
-
-        # The book wrote L.Conv2d(3, 64, 7, 2, 3), Chainer's order (in
-        # channels first), which DeZero's Conv2d reads as 3 output
-        # channels of a 64x64 kernel: its ResNet could not run.
-        self.conv1 = L.Conv2d(64, 7, stride=2, pad=3, in_channels=3)
-        self.bn1 = L.BatchNorm()
-        self.res2 = BuildingBlock(block[0], 64, 64, 256, 1)
-        self.res3 = BuildingBlock(block[1], 256, 128, 512, 2)
-        self.res4 = BuildingBlock(block[2], 512, 256, 1024, 2)
-        self.res5 = BuildingBlock(block[3], 1024, 512, 2048, 2)
-        self.fc6 = L.Linear(1000)
-
-        if pretrained:
-            path = _pretrained_weights(self, ResNet.WEIGHTS_PATH.format(n_layers))
-            self.load_weights(path)
-
-    def forward(self, x):
-        x = F.relu(self.bn1(self.conv1(x)))
-        x = F.pooling(x, kernel_size=3, stride=2)
-        x = self.res2(x)
-        x = self.res3(x)
-        x = self.res4(x)
-        x = self.res5(x)
-        x = _global_average_pooling_2d(x)
-        x = self.fc6(x)
-        return x
-
-
-class ResNet152(ResNet):
-    """ResNet with 152 layers."""
-
-    def __init__(self, pretrained=False):
-        super().__init__(152, pretrained)
-
-
-class ResNet101(ResNet):
-    """ResNet with 101 layers."""
-
-    def __init__(self, pretrained=False):
-        super().__init__(101, pretrained)
-
-
-class ResNet50(ResNet):
-    """ResNet with 50 layers."""
-
-    def __init__(self, pretrained=False):
-        super().__init__(50, pretrained)
-
-
-def _global_average_pooling_2d(x):
-    """(N, C, H, W) -> (N, C): the mean of each channel over the whole image."""
-    N, C, H, W = x.shape
-    h = F.average_pooling(x, (H, W), stride=1)
-    return F.reshape(h, (N, C))
-
-
-class BuildingBlock(Layer):
-    """One stage of ResNet: a BottleneckA, then n_layers - 1 BottleneckBs."""
-
-    def __init__(self, n_layers=None, in_channels=None, mid_channels=None,
-                 out_channels=None, stride=None, downsample_fb=None):
-        super().__init__()
-        self.a = BottleneckA(in_channels, mid_channels, out_channels, stride,
-                             downsample_fb)
-        # The names of the blocks, in the order to apply them.
-        self._forward = ["a"]
-        for i in range(n_layers - 1):
-            name = "b" + str(i + 1)
-            setattr(self, name, BottleneckB(out_channels, mid_channels))
-            self._forward.append(name)
-
-    def forward(self, x):
-        for name in self._forward:
-            x = getattr(self, name)(x)
-        return x
-
-
-class BottleneckA(Layer):
-    """A bottleneck block that changes the channels (and may halve the image).
-
-    1x1 convolution down to mid_channels, 3x3 convolution, 1x1 convolution
-    up to out_channels, each with batch normalisation; the input, through
-    a 1x1 convolution of its own to out_channels, is added to the result.
-    The stride (2 to halve the image) is on the first 1x1 convolution, as
-    in the original ResNet, or with downsample_fb=True on the 3x3 one
-    (Facebook's ResNet).
-    """
-
-    def __init__(self, in_channels, mid_channels, out_channels, stride=2,
-                 downsample_fb=False):
-        super().__init__()
-        stride_1x1, stride_3x3 = (1, stride) if downsample_fb else (stride, 1)
-        self.conv1 = L.Conv2d(mid_channels, 1, stride_1x1, 0, nobias=True,
-                              in_channels=in_channels)
-        self.bn1 = L.BatchNorm()
-        self.conv2 = L.Conv2d(mid_channels, 3, stride_3x3, 1, nobias=True,
-                              in_channels=mid_channels)
-        self.bn2 = L.BatchNorm()
-        self.conv3 = L.Conv2d(out_channels, 1, 1, 0, nobias=True,
-                              in_channels=mid_channels)
-        self.bn3 = L.BatchNorm()
-        self.conv4 = L.Conv2d(out_channels, 1, stride, 0, nobias=True,
-                              in_channels=in_channels)
-        self.bn4 = L.BatchNorm()
-
-    def forward(self, x):
-        h1 = F.relu(self.bn1(self.conv1(x)))
-        h1 = F.relu(self.bn2(self.conv2(h1)))
-        h1 = self.bn3(self.conv3(h1))
-        h2 = self.bn4(self.conv4(x))
-        return F.relu(h1 + h2)
-
-
-class BottleneckB(Layer):
-    """A bottleneck block that keeps the channels: its input is added back as it is."""
-
-    def __init__(self, in_channels, mid_channels):
-        super().__init__()
-        self.conv1 = L.Conv2d(mid_channels, 1, 1, 0, nobias=True,
-                              in_channels=in_channels)
-        self.bn1 = L.BatchNorm()
-        self.conv2 = L.Conv2d(mid_channels, 3, 1, 1, nobias=True,
-                              in_channels=mid_channels)
-        self.bn2 = L.BatchNorm()
-        self.conv3 = L.Conv2d(in_channels, 1, 1, 0, nobias=True,
-                              in_channels=mid_channels)
-        self.bn3 = L.BatchNorm()
-
-    def forward(self, x):
-        h = F.relu(self.bn1(self.conv1(x)))
-        h = F.relu(self.bn2(self.conv2(h)))
-        h = self.bn3(self.conv3(h))
-        return F.relu(h + x)
-
-
-# --- SqueezeNet ------------------------------------------------------------------
-
-
-class SqueezeNet(Model):
-    """A placeholder, as in the book's package, which names SqueezeNet but
-    does not build it."""
-
-    def __init__(self, pretrained=False):
-        raise NotImplementedError(
-            "SqueezeNet: the book's package has only an empty placeholder for "
-            "it; use VGG16 or ResNet50/101/152")

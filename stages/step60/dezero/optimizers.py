@@ -5,14 +5,12 @@ optimizer.update() moves every parameter that has a gradient. Each rule
 (SGD, MomentumSGD, AdaGrad, AdaDelta, Adam) only says how one parameter is
 moved: update_one(param). The state a rule keeps per parameter (velocity,
 averages) is made with the parameter's own module, numpy or CuPy, so that
-it lives on the same device. Step 60 adds the book's hooks, run on the
-parameters before each update: WeightDecay, ClipGrad and FreezeParam.
+it lives on the same device.
 """
 
 import math
 
 from dezero import cuda
-from dezero.core import Parameter
 
 
 class Optimizer:
@@ -43,10 +41,7 @@ class Optimizer:
             f(params)
 
         for param in params:
-            # A hook may have taken a gradient away (FreezeParam does): the
-            # book then crashed on the missing gradient; leave it as it is.
-            if param.grad is not None:
-                self.update_one(param)
+            self.update_one(param)
 
     def update_one(self, param):
         # Every concrete optimizer must say how it moves one parameter.
@@ -56,60 +51,6 @@ class Optimizer:
     def add_hook(self, f):
         """Run f(params) before each update, on the parameters to update."""
         self.hooks.append(f)
-
-
-# --- Hooks: optimizer.add_hook(WeightDecay(1e-4)) -----------------------------
-
-
-class WeightDecay:
-    """Add rate * p to each gradient: the gradient of rate/2 * sum(p ** 2),
-    which pulls the weights toward zero (L2 regularisation)."""
-
-    def __init__(self, rate):
-        self.rate = rate
-
-    def __call__(self, params):
-        for param in params:
-            param.grad.data += self.rate * param.data
-
-
-class ClipGrad:
-    """Scale all gradients down together when their overall norm exceeds
-    max_norm, so that one exploding step (as RNNs have) cannot throw the
-    weights far off."""
-
-    def __init__(self, max_norm):
-        self.max_norm = max_norm
-
-    def __call__(self, params):
-        total_norm = 0
-        for param in params:
-            total_norm += (param.grad.data ** 2).sum()
-        # float() brings a GPU number to the CPU.
-        total_norm = math.sqrt(float(total_norm))
-
-        rate = self.max_norm / (total_norm + 1e-6)
-        if rate < 1:
-            for param in params:
-                param.grad.data *= rate
-
-
-class FreezeParam:
-    """Keep the given layers' (or parameters') weights as they are: their
-    gradients are dropped before each update, e.g. to train only the last
-    layer of a pretrained network."""
-
-    def __init__(self, *layers):
-        self.freeze_params = []
-        for layer in layers:
-            if isinstance(layer, Parameter):
-                self.freeze_params.append(layer)
-            else:
-                self.freeze_params.extend(layer.params())
-
-    def __call__(self, params):
-        for p in self.freeze_params:
-            p.grad = None
 
 
 class SGD(Optimizer):

@@ -4,15 +4,9 @@ Each transform is a callable object: Normalize(0., 255.)(array) returns the
 normalised array. Compose chains several into one:
 Compose([Flatten(), ToFloat(), Normalize(0., 255.)]) turns an image of
 bytes into a row of floats in [0, 1].
-
-Step 60 adds the book's transforms for PIL images (Convert, Resize,
-CenterCrop, ToArray, ToPIL, RandomHorizontalFlip). They need Pillow, which
-is imported only when one of them runs: `import dezero` does not need it.
 """
 
 import numpy as np
-
-from dezero.utils import pair
 
 
 class Compose:
@@ -31,127 +25,6 @@ class Compose:
         for t in self.transforms:
             x = t(x)
         return x
-
-
-# --- Transforms for PIL images -------------------------------------------------
-
-
-def _pil_image(name):
-    """PIL's Image module, imported when a transform first needs it."""
-    try:
-        from PIL import Image
-    except ImportError:
-        raise ImportError(f"{name}: works on PIL images and needs Pillow "
-                          "(pip install pillow)") from None
-    return Image
-
-
-class Convert:
-    """The PIL image in another mode: "RGB", "L" (gray), ... or "BGR"."""
-
-    def __init__(self, mode="RGB"):
-        self.mode = mode
-
-    def __call__(self, img):
-        if self.mode == "BGR":
-            # PIL has no BGR mode: an RGB image with its bands swapped.
-            Image = _pil_image("Convert")
-            r, g, b = img.convert("RGB").split()
-            return Image.merge("RGB", (b, g, r))
-        return img.convert(self.mode)
-
-
-class Resize:
-    """The PIL image resized to size: an int, or (width, height) as PIL takes it.
-
-    mode is PIL's resampling filter (bilinear unless told otherwise).
-    """
-
-    def __init__(self, size, mode=None):
-        self.size = pair(size)
-        self.mode = mode
-
-    def __call__(self, img):
-        mode = self.mode
-        if mode is None:
-            mode = _pil_image("Resize").BILINEAR
-        return img.resize(self.size, mode)
-
-
-class CenterCrop:
-    """The middle of the PIL image, of size: an int, or (width, height)."""
-
-    def __init__(self, size):
-        self.size = pair(size)
-
-    def __call__(self, img):
-        W, H = img.size
-        OW, OH = self.size
-        # An odd margin leaves its extra pixel on the right (bottom).
-        left = (W - OW) // 2
-        up = (H - OH) // 2
-        return img.crop((left, up, left + OW, up + OH))
-
-
-class ToArray:
-    """A PIL image as an ndarray (channels, height, width) of dtype.
-
-    An ndarray is handed on as it is.
-    """
-
-    def __init__(self, dtype=np.float32):
-        self.dtype = dtype
-
-    def __call__(self, img):
-        if isinstance(img, np.ndarray):
-            return img
-        Image = _pil_image("ToArray")
-        if not isinstance(img, Image.Image):
-            raise TypeError("ToArray: expected a PIL image or an ndarray, got "
-                            f"{type(img).__name__}")
-        array = np.asarray(img)
-        if array.ndim == 2:
-            # A gray image: one channel.
-            array = array[:, :, np.newaxis]
-        # (height, width, channels) -> (channels, height, width)
-        return array.transpose(2, 0, 1).astype(self.dtype)
-
-
-class ToPIL:
-    """An ndarray (channels, height, width) of bytes as a PIL image."""
-
-    def __call__(self, array):
-        Image = _pil_image("ToPIL")
-        data = array.transpose(1, 2, 0)
-        if data.shape[2] == 1:
-            # PIL takes a gray image as 2-D.
-            data = data[:, :, 0]
-        return Image.fromarray(data)
-
-
-# torchvision's name for it.
-ToPILImage = ToPIL
-
-
-class RandomHorizontalFlip:
-    """Mirror the image left to right with probability p (data augmentation).
-
-    Works on a PIL image or on an ndarray (..., width). The book's was an
-    empty placeholder.
-    """
-
-    def __init__(self, p=0.5):
-        self.p = p
-
-    def __call__(self, img):
-        # numpy's global generator, like the rest of DeZero's randomness:
-        # np.random.seed makes the flips repeat.
-        if np.random.rand() >= self.p:
-            return img
-        if isinstance(img, np.ndarray):
-            return img[..., ::-1].copy()
-        Image = _pil_image("RandomHorizontalFlip")
-        return img.transpose(Image.FLIP_LEFT_RIGHT)
 
 
 class Normalize:

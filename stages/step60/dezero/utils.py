@@ -8,9 +8,6 @@ and sum_to() serve the functions on tensors in dezero/functions.py, and
 logsumexp() serves softmax_cross_entropy. get_file() downloads a data set's
 file once into a cache folder (cache_dir), verified. get_conv_outsize(),
 get_deconv_outsize() and pair() are the arithmetic of convolution's sizes.
-Step 60 adds the book's array_equal() and array_allclose() (which take
-Variables and GPU arrays too) and show_progress(), the download's progress
-bar; numerical_grad() and gradient_check() pass extra arguments on to f.
 """
 
 import hashlib
@@ -385,23 +382,6 @@ def gradient_check(f, x, *args, rtol=1e-4, atol=1e-5, **kwargs):
     return bool(np.allclose(backprop, numerical, rtol=rtol, atol=atol))
 
 
-def array_equal(a, b):
-    """True if a and b (arrays or Variables, on the CPU or GPU) have the same
-    shape and elements."""
-    a = a.data if isinstance(a, Variable) else a
-    b = b.data if isinstance(b, Variable) else b
-    return bool(np.array_equal(cuda.as_numpy(a), cuda.as_numpy(b)))
-
-
-def array_allclose(a, b, rtol=1e-4, atol=1e-5):
-    """True if a and b (arrays or Variables, on the CPU or GPU) are equal
-    element by element within the tolerances (numpy's allclose)."""
-    a = a.data if isinstance(a, Variable) else a
-    b = b.data if isinstance(b, Variable) else b
-    return bool(np.allclose(cuda.as_numpy(a), cuda.as_numpy(b), rtol=rtol,
-                            atol=atol))
-
-
 # --- Downloading files -----------------------------------------------------------
 
 
@@ -446,47 +426,26 @@ def _verify_file(path, size=None, md5=None, sha256=None):
                     "not the right file")
 
 
-def show_progress(block_num, block_size, total_size):
-    """Print a progress bar, "[#########.....................] 30.00%".
-
-    block_num blocks of block_size bytes of total_size have arrived (the
-    arguments that urllib.request.urlretrieve gives its reporthook). The
-    bar is rewritten in place (\\r).
-    """
-    downloaded = block_num * block_size
-    p = min(downloaded / total_size * 100, 100.0)
-    i = min(int(downloaded / total_size * 30), 30)
-    bar = "#" * i + "." * (30 - i)
-    print(f"\r[{bar}] {p:.2f}%", end="")
-
-
 def _download(url, path, label):
     """Write the body at url into the file path, printing progress.
 
-    "Downloading: label", then show_progress's bar, rewritten as the
-    download goes, when the server says how long the file is.
+    One line, rewritten as the download goes: "Downloading: label  42.0%".
     """
-    print("Downloading: " + label)
-    block_size = 1 << 16
+    print("Downloading: " + label, end="")
     try:
         with urllib.request.urlopen(url, timeout=30) as response, \
                 open(path, "wb") as f:
             total = response.length  # None if the server does not say
             done = 0
-            block_num = 0
-            shown = -1
             while True:
-                block = response.read(block_size)
+                block = response.read(1 << 16)
                 if not block:
                     break
                 f.write(block)
                 done += len(block)
-                block_num += 1
-                # Only when the percentage changes: a big file has
-                # thousands of blocks.
-                if total and int(done * 100 / total) != shown:
-                    shown = int(done * 100 / total)
-                    show_progress(block_num, block_size, total)
+                if total:
+                    print(f"\rDownloading: {label} {done / total:6.1%} of "
+                          f"{total} bytes", end="")
         if total is not None and done != total:
             # The server said how long the file is, and the connection
             # closed before that.
