@@ -175,6 +175,13 @@ def grade(session: nox.Session) -> None:
     _tools(session, "grade")
 
 
+@nox.session(venv_backend="none", requires=["env"], default=False)
+def site(session: nox.Session) -> None:
+    """Build the study site into site/, the matrix run first where stages.lock changed:
+    nox -s site (-- --no-demos, --out DIR, ...)."""
+    _run(session, "-m", "tools", "site", "--run-matrix", *session.posargs)
+
+
 def _uv() -> str | None:
     """The uv that came with nox[uv], else one on PATH, else None."""
     try:
