@@ -11,6 +11,7 @@
     demo N               run a stage's demo.py (other options pass through to it)
     grade N PATH         a learner's dezero graded as step N
     mutants              deliberately broken stages must each fail the suite
+    site                 build the study site (static HTML of every step) into site/
 
 This module only builds the parser and dispatches. Adding a command:
 
@@ -37,10 +38,10 @@ import sys
 
 from dezero_stages import registry
 from dezero_stages.impl import ImplNotFoundError
-from tools import carry, demo, diff, grade, listing, lock, matrix, mutants, new
+from tools import carry, demo, diff, grade, listing, lock, matrix, mutants, new, site
 from tools.common import Command, CommandError
 
-MODULES = (listing, diff, new, lock, carry, matrix, demo, grade, mutants)
+MODULES = (listing, diff, new, lock, carry, matrix, demo, grade, mutants, site)
 
 
 def commands() -> list[Command]:
