@@ -12,6 +12,7 @@
     grade N PATH         a learner's dezero graded as step N
     mutants              deliberately broken stages must each fail the suite
     site                 build the study site (static HTML of every step) into site/
+    site-check [SITE]    the built study site checked in a real browser (Chromium)
 
 This module only builds the parser and dispatches. Adding a command:
 
@@ -38,10 +39,10 @@ import sys
 
 from dezero_stages import registry
 from dezero_stages.impl import ImplNotFoundError
-from tools import carry, demo, diff, grade, listing, lock, matrix, mutants, new, site
+from tools import carry, demo, diff, grade, listing, lock, matrix, mutants, new, site, site_check
 from tools.common import Command, CommandError
 
-MODULES = (listing, diff, new, lock, carry, matrix, demo, grade, mutants, site)
+MODULES = (listing, diff, new, lock, carry, matrix, demo, grade, mutants, site, site_check)
 
 
 def commands() -> list[Command]:
