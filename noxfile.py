@@ -9,6 +9,7 @@
     nox -s mutants       deliberately broken stages (tools/mutants.toml) must fail the suite
     nox -s install       the learner's path: build the wheel, install it into a fresh venv
                          and grade learner fixtures with `dezero-stages grade`, no clone used
+    nox -s site-check    build the study site, check every page in Chromium (apt-get)
     nox -s matrix | demo -- 17 | diff -- 16 17 | grade -- 17 PATH | tools
 
 The sessions matrix, demo, diff and grade pass everything after `--` to that
@@ -180,6 +181,31 @@ def site(session: nox.Session) -> None:
     """Build the study site into site/, the matrix run first where stages.lock changed:
     nox -s site (-- --no-demos, --out DIR, ...)."""
     _run(session, "-m", "tools", "site", "--run-matrix", *session.posargs)
+
+
+@nox.session(name="site-check", venv_backend="none", requires=["env"], tags=["ci"],
+             default=False)
+def site_check(session: nox.Session) -> None:
+    """Build the study site into site/ and check every page in Chromium (tools/site_check.py):
+    console errors, broken links and anchors, images, lang and alt text, steps 17 and 32;
+    screenshots into out/site-check/. Needs the distribution's Chromium (apt-get install
+    chromium; bash .ci/run installs it): without one it is skipped, but fails where CI is set.
+    nox -s site-check -- --no-demos passes the options to the build."""
+    from tools import site_check as checker
+    from tools.common import CommandError
+
+    try:
+        browser = checker.find_browser()
+    except CommandError as err:
+        session.error(str(err))
+    if browser is None:
+        message = f"no Chromium for the site check: {checker.INSTALL_HINT}"
+        if checker.in_ci():
+            session.error(f"CI is set and {message}")
+        session.skip(f"SKIPPED, NOTHING CHECKED: {message}")
+    _run(session, "-m", "tools", "site", "--out", "site", "--run-matrix", *session.posargs)
+    _run(session, "-m", "tools", "site-check", "site", "--browser", browser,
+         "--screenshots", str(pathlib.Path("out", "site-check")))
 
 
 def _uv() -> str | None:

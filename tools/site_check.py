@@ -115,6 +115,11 @@ def find_browser(explicit: str | None = None, environ=os.environ, which=shutil.w
     return None
 
 
+def in_ci(environ=os.environ) -> bool:
+    """Whether this runs in CI (CI set, not to 0 or false): there a missing browser fails."""
+    return environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
 def html_pages(site: pathlib.Path) -> list[str]:
     """Every .html file under the site folder, as site-relative POSIX paths, sorted."""
     return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html") if p.is_file())
