@@ -82,6 +82,8 @@ def _extra(name, step, summary):
 CAPABILITIES: tuple[Capability, ...] = (
     # Milestone 1 (제1고지): automatic differentiation
     _convention("stage-marker", 1, "the stage's dezero.__step__ names the stage it is"),
+    _convention("book-api", 1, "names the book's package has take the book's calls: order, "
+                "keywords, defaults"),
     _feature("variable-box", 1, "Variable(data) keeps the very ndarray it was given"),
     _feature("function-call", 2, "Function()(x) wraps forward and returns a Variable; Square"),
     _feature("exp-chain", 3, "Exp, and functions composed: square(exp(square(0.5)))"),
@@ -223,6 +225,11 @@ CAPABILITIES: tuple[Capability, ...] = (
     _feature("shakespear", FINAL, "datasets.Shakespear: characters as ids, each labelled the next"),
     _feature("final-utils", FINAL, "utils: gradient_check with args, array_equal/allclose, ..."),
     _extra("book-program", FINAL, "a program written for the book's final package runs as is"),
+    _extra("final-api", FINAL, "the released package's other names and defaults: __version__, "
+           "x.matmaul, utils.max_backward_shape, cuda.Variable, Resize/ToInt defaults, ..."),
+    _extra("npz-cache", FINAL, "datasets.save_cache_npz/load_cache_npz keep parsed arrays"),
+    _extra("placeholders", FINAL, "SqueezeNet() and ImageNet() are made as the book's empty "
+           "placeholders; using them says so"),
 )
 
 _BY_NAME = {cap.name: cap for cap in CAPABILITIES}

@@ -289,12 +289,18 @@ OPS += (
     Op("leaky_relu", "leaky-relu", lambda F, x: F.leaky_relu(x), leaky_relu_reference),
     Op("average(axis=1,keepdims)", "tensor-helpers", lambda F, x: F.average(x, 1, True),
        lambda x: x.mean(axis=1, keepdims=True), shapes=(((2, 3, 2),),)),
+    # The book's average multiplies the sum by y.size / x.size (not divides by its
+    # inverse): rtol=0, so the reference written that way must match to the last digit.
+    Op("average", "tensor-helpers", lambda F, x: F.average(x),
+       lambda x: np.sum(x) * (1 / x.size), rtol=0),
     Op("mean(axis=0)", "tensor-helpers", lambda F, x: F.mean(x, axis=0),
        lambda x: x.mean(axis=0), shapes=(((3, 2),),)),
     Op("expand_dims(x,1)", "tensor-helpers", lambda F, x: F.expand_dims(x, 1),
        lambda x: np.expand_dims(x, 1), shapes=(((2, 3),),)),
     Op("flatten", "tensor-helpers", lambda F, x: F.flatten(x),
        lambda x: x.reshape(len(x), -1), shapes=(((2, 3, 2),),)),
+    Op("x.matmaul(W)", "final-api", lambda F, x, W: F.method(x, "matmaul")(W), np.matmul,
+       MATRICES[:1]),
     Op("embed_id", "embed-id", lambda F, W: F.embed_id(IDS, W), lambda W: W[IDS],
        shapes=(((5, 2),),)),
     Op("batch_norm", "batch-norm", batch_norm_call, batch_norm_reference,

@@ -89,6 +89,23 @@ def test_deconv2d_layer_refuses_other_channels_naming_both_shapes():
 
 
 @cap("embed-id")
+def test_embed_id_takes_an_int_a_list_or_an_array_of_ids():
+    # The book's EmbedID returns W[x]: any index numpy takes, a bare int too.
+    np.random.seed(3)
+    embed = L().EmbedID(10, 3)
+    W = embed.W.data
+    y = embed(3)
+    assert y.shape == (3,)
+    np.testing.assert_array_equal(y.data, W[3])
+    np.testing.assert_array_equal(embed([1, 1, 7]).data, W[[1, 1, 7]])
+    np.testing.assert_array_equal(embed(np.array([[0], [9]])).data, W[[[0], [9]]])
+    A.backward(y)
+    expected = np.zeros((10, 3))
+    expected[3] = 1
+    np.testing.assert_array_equal(A.grad(embed.W), expected)
+
+
+@cap("embed-id")
 def test_embed_id_picks_rows_and_adds_the_gradients_of_a_repeated_id():
     np.random.seed(2)
     embed = L().EmbedID(5, 3)
@@ -312,6 +329,54 @@ def _bn_train(h):
     return batch_norm_reference(h, np.ones(h.shape[1]), np.zeros(h.shape[1]))
 
 
+def _conv_draw(out_channels, in_channels, k):
+    """The weights a lazy L.Conv2d draws from np.random at its first call: randn of
+    (OC, C, k, k), float32, times sqrt(1 / (C k k))."""
+    W = np.random.randn(out_channels, in_channels, k, k).astype(np.float32)
+    return W * np.float32(np.sqrt(1 / (in_channels * k * k)))
+
+
+@cap("resnet")
+def test_a_bottleneck_draws_its_weights_at_the_first_call_in_forward_order():
+    # The book's convolutions get no in_channels: each draws its weights when forward
+    # first reaches it, so what a program draws between building and calling the model
+    # comes first.
+    np.random.seed(5)
+    block = models().BottleneckA(3, 2, 4, stride=2)
+    convs = [block.conv1, block.conv2, block.conv3, block.conv4]
+    assert all(c.W.data is None for c in convs)
+    x = np.random.randn(2, 3, 4, 4)
+    block(x)
+    np.random.seed(5)
+    np.testing.assert_array_equal(x, np.random.randn(2, 3, 4, 4))
+    # conv1 (3 -> 2, 1x1), conv2 (2 -> 2, 3x3), conv3 (2 -> 4, 1x1), then the shortcut
+    # conv4 (3 -> 4, 1x1), which forward reaches last.
+    for conv, shape in zip(convs, [(2, 3, 1), (2, 2, 3), (4, 2, 1), (4, 3, 1)], strict=True):
+        np.testing.assert_allclose(conv.W.data, _conv_draw(*shape), rtol=1e-6)
+
+
+@cap("resnet")
+def test_resnet_draws_its_first_weights_when_it_is_first_called(monkeypatch):
+    class PassThrough(A.fn("Layer")):  # the four stages stand aside: 25 M weights
+        def __init__(self, *args, **kwargs):
+            super().__init__()
+
+        def forward(self, x):
+            return x
+
+    monkeypatch.setattr(models(), "BuildingBlock", PassThrough)
+    np.random.seed(0)
+    model = models().ResNet50()
+    assert model.conv1.W.data is None and model.fc6.W.data is None
+    x = np.random.randn(1, 3, 16, 16).astype(np.float32)  # drawn after building
+    model(x)
+    np.random.seed(0)
+    np.random.randn(1, 3, 16, 16)
+    np.testing.assert_allclose(model.conv1.W.data, _conv_draw(64, 3, 7), rtol=1e-6)
+    fc6 = np.random.randn(64, 1000).astype(np.float32) * np.float32(np.sqrt(1 / 64))
+    np.testing.assert_allclose(model.fc6.W.data, fc6, rtol=1e-6)
+
+
 @cap("resnet")
 def test_bottleneck_blocks_add_their_input_back_through_the_shortcut():
     np.random.seed(0)
@@ -332,6 +397,96 @@ def test_bottleneck_blocks_add_their_input_back_through_the_shortcut():
     h = relu(_bn_train(conv2d_reference(h, k2, None, 1, 1)))
     h = _bn_train(conv2d_reference(h, k3, None, 1, 0))
     np.testing.assert_allclose(z.data, relu(h + y.data), rtol=1e-4, atol=1e-5)
+
+
+@cap("placeholders")
+def test_squeezenet_is_made_as_the_books_empty_placeholder():
+    for model in (models().SqueezeNet(), models().SqueezeNet(pretrained=True)):
+        assert isinstance(model, A.fn("Model"))
+        assert list(model.params()) == []
+
+
+@pytest.mark.convention("the book's SqueezeNet.forward returned None, and calling the model "
+                        "then failed on a weak reference to None")
+@cap("placeholders")
+def test_calling_squeezenet_says_it_is_a_placeholder():
+    model = models().SqueezeNet()
+    for call in (model, model.forward):
+        with pytest.raises(NotImplementedError, match="SqueezeNet"):
+            call(np.zeros((1, 3, 8, 8), np.float32))
+
+
+@cap("placeholders")
+def test_imagenet_is_made_empty_and_says_so_when_asked_for_images():
+    datasets = A.module("datasets")
+    ds = datasets.ImageNet()  # the book's makes an object with no images
+    for ask in (len, lambda d: d[0]):
+        with pytest.raises(NotImplementedError, match="ImageNet"):
+            ask(ds)
+
+
+# ---- the released package's other names and defaults -------------------------------------
+
+
+@cap("final-api")
+def test_the_released_package_says_its_version():
+    assert A.dz.__version__ == "0.0.13"
+
+
+@cap("final-api")
+def test_names_programs_reach_through_other_modules():
+    utils, datasets = A.module("utils"), A.module("datasets")
+    assert utils.as_variable is A.dz.as_variable
+    assert A.module("cuda").Variable is A.dz.Variable
+    assert datasets.get_file is utils.get_file
+    fresh = A.fresh_copy(datasets)
+    assert fresh.cache_dir == utils.cache_dir
+    import importlib.util
+
+    has_pil = importlib.util.find_spec("PIL") is not None
+    assert A.module("dataloaders").pil_available is has_pil
+
+
+@cap("final-api")
+def test_max_backward_shape_gives_the_reduced_axes_back_as_ones():
+    mbs = A.module("utils").max_backward_shape
+    x = np.zeros((2, 3, 4))
+    assert mbs(x, None) == [1, 1, 1]
+    assert mbs(x, 1) == [2, 1, 4]
+    assert mbs(A.var(x), (0, 2)) == [1, 3, 1]
+    # The shape numpy's max keeps with keepdims: what y broadcasts back to x from.
+    assert mbs(x, [0, 1]) == list(x.max(axis=(0, 1), keepdims=True).shape)
+
+
+@pytest.mark.convention("a negative axis counts from the end (the book's ignored it)")
+@cap("final-api")
+def test_max_backward_shape_counts_a_negative_axis_from_the_end():
+    assert A.module("utils").max_backward_shape(np.zeros((2, 3, 4)), -1) == [2, 3, 1]
+
+
+@cap("final-api")
+def test_resize_and_to_int_have_the_books_defaults():
+    import inspect
+
+    T = transforms()
+    # Resize(size, mode=Image.BILINEAR): PIL numbers that filter 2.
+    assert inspect.signature(T.Resize).parameters["mode"].default == 2
+    assert T.Resize(4).mode == 2 and T.Resize(4, mode=0).mode == 0
+    # ToInt(dtype=int): the book's np.int, Python's int, which NumPy 1.24 removed as np.int.
+    assert T.ToInt().dtype is int
+    y = T.ToInt()(np.array([1.7, -2.2]))
+    np.testing.assert_array_equal(y, [1, -2])
+    assert y.dtype == np.dtype(int)
+
+
+@cap("final-api")
+def test_resize_by_default_resamples_bilinearly():
+    Image = pytest.importorskip("PIL.Image", reason="Pillow is not installed")
+    T = transforms()
+    img, _ = _image((5, 6, 3))
+    assert T.Resize(4).mode == Image.BILINEAR
+    np.testing.assert_array_equal(np.asarray(T.Resize((3, 2))(img)),
+                                  np.asarray(img.resize((3, 2), Image.BILINEAR)))
 
 
 # ---- optimizer hooks ----------------------------------------------------------------------
@@ -549,7 +704,9 @@ def test_cifar10_downloads_once_and_parses_every_batch(cifar):
     test = datasets.CIFAR10(train=False, transform=None)
     np.testing.assert_array_equal(test.data, made["test"][1])
     assert server.requests == ["cifar-10-binary.tar.gz"]  # downloaded once for both
-    assert _cached(cache) == ["cifar-10-binary.tar.gz"]
+    # The archive, and each split's parsed arrays (see test_cifar_keeps_...).
+    assert _cached(cache) == ["cifar-10-binary.tar.gz", "cifar-10-binary.tar.gz.test.npz",
+                              "cifar-10-binary.tar.gz.train.npz"]
     assert datasets.CIFAR10.labels()[0] == "airplane" and len(datasets.CIFAR10.labels()) == 10
 
 
@@ -628,6 +785,89 @@ def test_cifar_offline_says_what_to_download_and_where(cifar, monkeypatch):
     assert _cached(cache) == []
 
 
+@cap("cifar")
+def test_cifar_keeps_the_parsed_arrays_and_reads_them_back_without_the_archive(cifar):
+    datasets, server, cache, made, made100 = cifar
+    first = datasets.CIFAR10(train=False, transform=None)
+    assert _cached(cache) == ["cifar-10-binary.tar.gz", "cifar-10-binary.tar.gz.test.npz"]
+    with np.load(cache / "cifar-10-binary.tar.gz.test.npz") as kept:
+        assert sorted(kept.files) == ["data", "label"]
+        np.testing.assert_array_equal(kept["data"], made["test"][1])
+        np.testing.assert_array_equal(kept["label"], made["test"][0][:, 0])
+    # Archive gone from the cache and from the server: the kept arrays are enough.
+    os.remove(cache / "cifar-10-binary.tar.gz")
+    del server.files["cifar-10-binary.tar.gz"]
+    again = datasets.CIFAR10(train=False, transform=None)
+    np.testing.assert_array_equal(again.data, first.data)
+    np.testing.assert_array_equal(again.label, first.label)
+    assert server.requests == ["cifar-10-binary.tar.gz"]
+    # CIFAR-100's fine and coarse labels are kept apart: the second is not the first's.
+    labels, _ = made100["test"]
+    fine = datasets.CIFAR100(train=False, transform=None)
+    coarse = datasets.CIFAR100(train=False, transform=None, label_type="coarse")
+    np.testing.assert_array_equal(fine.label, labels[:, 1])
+    np.testing.assert_array_equal(coarse.label, labels[:, 0])
+    assert "cifar-100-binary.tar.gz.fine.test.npz" in _cached(cache)
+    assert "cifar-100-binary.tar.gz.coarse.test.npz" in _cached(cache)
+
+
+# The book's names of CIFAR-100's 20 superclasses (datasets.CIFAR100.labels("coarse") in
+# dezero 0.0.13), in label order; "household electrical device" is the book's spelling.
+BOOK_CIFAR100_COARSE = [
+    "aquatic mammals", "fish", "flowers", "food containers", "fruit and vegetables",
+    "household electrical device", "household furniture", "insects", "large carnivores",
+    "large man-made outdoor things", "large natural outdoor scenes",
+    "large omnivores and herbivores", "medium-sized mammals", "non-insect invertebrates",
+    "people", "reptiles", "small mammals", "trees", "vehicles 1", "vehicles 2",
+]
+
+
+@cap("cifar")
+def test_cifar_label_names_are_the_books():
+    datasets = A.module("datasets")
+    assert datasets.CIFAR100.labels("coarse") == dict(enumerate(BOOK_CIFAR100_COARSE))
+    # CIFAR-10's, with the book's "ariplane" spelt right.
+    assert datasets.CIFAR10.labels() == dict(enumerate(
+        ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship",
+         "truck"]))
+
+
+@cap("npz-cache")
+def test_save_and_load_cache_npz_keep_data_and_label_per_split(tmp_path, monkeypatch):
+    datasets = A.module("datasets")
+    monkeypatch.setattr(A.module("utils"), "cache_dir", str(tmp_path))
+    url = "https://example.org/data/thing.tar.gz"
+    assert datasets.load_cache_npz(url, train=True) == (None, None)
+    data = np.random.default_rng(0).integers(0, 256, (4, 3, 2, 2), dtype=np.uint8)
+    label = np.array([3, 1, 4, 1])
+    datasets.save_cache_npz(data, label, url, train=True)
+    # The URL's last part plus .train.npz, in the cache folder; nothing else left there.
+    assert sorted(os.listdir(tmp_path)) == ["thing.tar.gz.train.npz"]
+    got_data, got_label = datasets.load_cache_npz(url, train=True)
+    np.testing.assert_array_equal(got_data, data)
+    np.testing.assert_array_equal(got_label, label)
+    assert got_data.dtype == np.uint8 and got_label.dtype == label.dtype
+    assert datasets.load_cache_npz(url) == (None, None)  # train=False: the test split
+    # A cache that is there already is kept as it is.
+    datasets.save_cache_npz(data + 1, label, url, train=True)
+    np.testing.assert_array_equal(datasets.load_cache_npz(url, train=True)[0], data)
+    datasets.save_cache_npz(data[:2], label[:2], "thing.tar.gz")  # a bare name works too
+    assert len(datasets.load_cache_npz(url)[0]) == 2
+
+
+@pytest.mark.convention("an unreadable cache is an error naming the file")
+@cap("npz-cache")
+def test_a_broken_npz_cache_is_an_error_naming_it(tmp_path, monkeypatch):
+    datasets = A.module("datasets")
+    monkeypatch.setattr(A.module("utils"), "cache_dir", str(tmp_path))
+    (tmp_path / "thing.tar.gz.test.npz").write_bytes(b"PK\x03\x04 not a whole zip")
+    with pytest.raises(ValueError, match="thing.tar.gz.test.npz"):
+        datasets.load_cache_npz("thing.tar.gz")
+    np.savez(tmp_path / "other.train.npz", data=np.zeros(3))  # no label
+    with pytest.raises(ValueError, match="other.train.npz"):
+        datasets.load_cache_npz("other", train=True)
+
+
 @cap("shakespear")
 def test_shakespear_numbers_characters_by_first_appearance(tmp_path, monkeypatch):
     # The text already in the cache, where get_file looks first: no download.
@@ -645,6 +885,20 @@ def test_shakespear_numbers_characters_by_first_appearance(tmp_path, monkeypatch
 
 
 # ---- utils --------------------------------------------------------------------------------
+
+
+@cap("tensor-helpers")
+@pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=["float64", "float32"])
+def test_average_multiplies_the_sum_by_the_share_as_the_book_does(dtype):
+    # The book: y = sum(x, axis, keepdims); return y * (y.data.size / x.data.size).
+    # Multiplying by 1/3 and dividing by 3 differ in the last digit for some of these.
+    x = np.random.default_rng(7).normal(size=(4, 3, 5)).astype(dtype)
+    for axis, keepdims in ((None, False), (1, False), ((0, 2), True)):
+        s = x.sum(axis=axis, keepdims=keepdims)
+        expected = s * np.asarray(s.size / x.size, dtype=dtype)
+        got = F().average(x, axis, keepdims)
+        expect_dtype(got, dtype, "average")
+        np.testing.assert_array_equal(got.data, expected, err_msg=f"axis={axis}")
 
 
 @cap("final-utils")

@@ -167,6 +167,13 @@ class Variable:
         """x.dot(W): the same matrix product, under numpy's name for it."""
         return dezero.functions.matmul(self, W)
 
+    def matmaul(self, W):
+        """x.matmaul(W): x.matmul(W) under the book's misspelt name.
+
+        The book's package defines both spellings, so programs may use either.
+        """
+        return dezero.functions.matmul(self, W)
+
     def to_cpu(self):
         """Move the data to the CPU, as a numpy array (if it is not there already)."""
         if self.data is not None:

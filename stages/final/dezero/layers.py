@@ -595,6 +595,12 @@ class EmbedID(Layer):
         self.W = Parameter(np.random.randn(in_size, out_size).astype(dtype),
                            name="W")
 
+    def __call__(self, x):
+        # The ids are plain data (an int, a list or an ndarray), not Variables:
+        # Layer.__call__ would keep a weak reference to them, which an int
+        # cannot have. As in the book, calling the layer just looks them up.
+        return self.forward(x)
+
     def forward(self, x):
         return F.embed_id(x, self.W)
 

@@ -25,7 +25,9 @@ import numpy as np
 
 # The package's own names, so that the tools use whichever core it chose.
 # dezero/__init__.py imports this module only after binding them.
-from dezero import Variable, as_array, cuda
+# (as_variable is not used here; the book's utils imports it, so programs
+# reach it as dezero.utils.as_variable.)
+from dezero import Variable, as_array, as_variable, cuda  # noqa: F401
 
 
 # --- Drawing the computational graph ---------------------------------------
@@ -213,6 +215,28 @@ def reshape_sum_backward(gy, x_shape, axis, keepdims):
     # x's shape with each summed axis made length 1: the keepdims shape.
     shape = tuple(1 if i in axes else n for i, n in enumerate(x_shape))
     return gy.reshape(shape)
+
+
+def max_backward_shape(x, axis):
+    """x's shape with the axes that max (or min) reduced made length 1, as a list.
+
+    The gradient of F.max goes back to the elements that were the largest;
+    to find them, y (and its gradient) must line up with x, so each
+    reduced axis comes back as length 1: x of shape (2, 3, 4) and axis 1
+    give [2, 1, 4]; axis None reduced every axis. The book's Max.backward
+    calls this (ours uses reshape_sum_backward, which reshapes the gradient
+    itself); it stays for programs written against the book's utils.
+    A negative axis counts from the end, as in numpy (the book's compared it
+    with the positions as given, so axis=-1 changed nothing).
+    """
+    ndim = len(x.shape)
+    if axis is None:
+        axes = range(ndim)
+    elif isinstance(axis, (int, np.integer)):
+        axes = (axis % ndim,)
+    else:
+        axes = tuple(a % ndim for a in axis)
+    return [1 if i in axes else n for i, n in enumerate(x.shape)]
 
 
 def sum_to(x, shape):
