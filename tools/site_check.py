@@ -240,9 +240,10 @@ def page_problems(facts: PageFacts, root: str, site: pathlib.Path,
 
 
 STEP_LINK = re.compile(r"(?:^|/)step/(\d+)\.html$")
+# core.py arriving: added, new, or made (copied, renamed) from core_simple.py, either way round.
 CORE_ARRIVES = re.compile(
-    r"core\.py.{0,200}?(added|new file|arrives|from core_simple\.py|copied|renamed)"
-    r"|(added|new file|arrives|core_simple\.py\s*(→|->|to))[^.]{0,200}?core\.py",
+    r"core\.py.{0,200}?(\badded\b|\bnew\b|\barrives\b|from \S*core_simple\.py|copied|renamed)"
+    r"|(\badded\b|\bnew\b|\barrives\b|core_simple\.py\s*(→|->|to))[^.]{0,200}?core\.py",
     re.IGNORECASE | re.DOTALL)
 
 

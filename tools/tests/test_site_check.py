@@ -303,3 +303,16 @@ def test_content_problems_read_the_collected_text():
         Problem("step/18.html", "page missing"),
         Problem("index.html", "links 59 of the 60 steps' pages; missing: 1"),
     ]
+
+
+@pytest.mark.parametrize("text, arrives", [
+    ("dezero/core.py made from dezero/core_simple.py +120 −3", True),
+    ("dezero/core.py added +400 −0", True),
+    ("core_simple.py -> core.py", True),
+    ("dezero/core.py modified +2 −1", False),
+])
+def test_core_py_arriving(text, arrives):
+    step32 = PageFacts("step/32.html", "", diff_text=text, text=text)
+    problems = site_check.content_problems({"step/32.html": step32})
+    assert (Problem("step/32.html", "does not say that core.py arrives (added, or made from "
+                    "core_simple.py)") not in problems) == arrives
