@@ -108,7 +108,10 @@ def run_demo(stage: int, entry: Path, timeout: float) -> DemoResult:
         if entry.exists():
             shutil.rmtree(entry)
         staging.rename(entry)
-    return read_entry(entry, stage) or DemoResult(stage, returncode, seconds, stdout, stderr, ())
+    kept = read_entry(entry, stage)
+    if kept is None:
+        return DemoResult(stage, returncode, seconds, stdout, stderr, ())
+    return dataclasses.replace(kept, cached=False)
 
 
 def has_demo(stage: int) -> bool:
@@ -128,6 +131,10 @@ def collect(stages: list[int], cache: Path, *, jobs: int = 2,
             results[stage] = cached
         else:
             todo.append((stage, entry))
+        # Entries of this stage's older contents are never read again.
+        for old in sorted(entry.parent.glob(f"{registry.stage_dir(stage).name}-*")):
+            if old != entry and old.is_dir():
+                shutil.rmtree(old, ignore_errors=True)
     if todo:
         with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
             futures = {pool.submit(run, stage, entry, timeout): stage for stage, entry in todo}

@@ -437,7 +437,7 @@ def step_page(step: StepFacts, *, steps: list[StepFacts], diffs: list[FileDiff] 
     parts.append(matrix_line(run, matrix, prefix))
     toc = ["capabilities", "diff", "demo", "review", "grade"]
     if step.stage != step.number:
-        toc.remove("diff")
+        toc[1:3] = ["served"] if step.stage is not None else ["diff"]
     if not slides:
         toc.remove("review")
     parts.append('<nav class="toc" aria-label="on this page">' + " · ".join(
