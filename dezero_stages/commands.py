@@ -64,5 +64,5 @@ def run_steps(args) -> int:
     manifest = registry.load_manifest()
     for number in registry.gradable_steps():
         step = manifest[number]
-        print(f"{number:>2}  {step.title}: {step.adds}")
+        print(f"{registry.label(number):>5}  {step.title}: {step.adds}")
     return 0

@@ -52,6 +52,7 @@ import pathlib
 
 from dezero_stages import capabilities as caps
 from dezero_stages.fileio import write_atomic
+from dezero_stages.naming import label
 
 SCHEMA = 2
 
@@ -137,8 +138,8 @@ class CapabilityResult:
 
     @property
     def span(self) -> str:
-        """When it applies: "17" (from step 17 on) or "7-16" for a pin."""
-        return str(self.step) if self.until is None else f"{self.step}-{self.until}"
+        """When it applies: "17" (from step 17 on), "final", or "7-16" for a pin."""
+        return label(self.step) if self.until is None else f"{self.step}-{self.until}"
 
     @property
     def failing(self) -> bool:

@@ -137,9 +137,9 @@ def render_grid(runs: list[StageRun], symbols: dict[str, str] = SYMBOLS,
     rows = matrix_rows(runs)
     name_width = max([len("capability")] + [len(r.name) for r in rows])
     span_width = max([len("steps")] + [len(r.span) for r in rows])
-    col = max(3, max((len(str(run.step)) + 1 for run in runs), default=3))
+    col = max(3, max((len(registry.label(run.step)) + 1 for run in runs), default=3))
     lines = [f"{'capability':<{name_width}} {'steps':>{span_width}} "
-             + "".join(f"{run.step:>{col}}" for run in runs)]
+             + "".join(f"{registry.label(run.step):>{col}}" for run in runs)]
     for row in rows:
         cells = []
         for run in runs:
@@ -164,7 +164,7 @@ def render_grid(runs: list[StageRun], symbols: dict[str, str] = SYMBOLS,
 
 def render_markdown(runs: list[StageRun]) -> str:
     rows = matrix_rows(runs)
-    header = ["capability", "steps"] + [str(run.step) for run in runs]
+    header = ["capability", "steps"] + [registry.label(run.step) for run in runs]
     lines = ["| " + " | ".join(header) + " |",
              "|" + "---|---|" + ":-:|" * len(runs)]
     for row in rows:
@@ -202,7 +202,8 @@ tr.total td { font-weight: bold; background: #eee; }
 def render_html(runs: list[StageRun], wall_seconds: float | None = None) -> str:
     rows = matrix_rows(runs)
     esc = html.escape
-    head = "".join(f'<th title="{esc(stage_note(run))}">{run.step}</th>' for run in runs)
+    head = "".join(f'<th title="{esc(stage_note(run))}">{registry.label(run.step)}</th>'
+                   for run in runs)
     body = []
     for row in rows:
         cells = []

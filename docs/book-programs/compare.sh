@@ -27,10 +27,12 @@ failed=0
 run() {  # run STEP ENV...: the program on its stage, then on the book's package
     local n=$1; shift
     local program=$HERE/step$n.py
-    [ "$n" = 60 ] && [ -n "${FINAL:-}" ] && program=$HERE/final_package.py
-    env "$@" PYTHONPATH="stages/step$n:$HERE" "$STAGES_PY" "$program" > "$out/stage" 2>&1
+    local stage=stages/step$n
+    # final_package.py is written for the book's released package: the stage `final`.
+    [ "$n" = 60 ] && [ -n "${FINAL:-}" ] && program=$HERE/final_package.py && stage=stages/final
+    env "$@" PYTHONPATH="$stage:$HERE" "$STAGES_PY" "$program" > "$out/stage" 2>&1
     env "$@" PYTHONPATH="$HERE" "$BOOK/bin/python" "$program" > "$out/book" 2>&1
-    local label="step $n${FINAL:+ (final_package.py)}${1:+ ($*)}"
+    local label="step $n${FINAL:+ (final_package.py on stages/final)}${1:+ ($*)}"
     label=${label/ (PYTHONHASHSEED=0)/}
     if diff -q "$out/stage" "$out/book" > /dev/null; then
         echo "$label: identical ($(wc -l < "$out/stage") lines)"
