@@ -72,7 +72,10 @@ def _select(config) -> tuple[int, int | None, Target]:
     """(graded step, stage number or None, what to import as dezero)."""
     step = config.getoption("--stage")
     if step is None and os.environ.get("DEZERO_STAGE"):
-        step = int(os.environ["DEZERO_STAGE"])
+        try:
+            step = registry.parse(os.environ["DEZERO_STAGE"])
+        except ValueError as err:
+            raise pytest.UsageError(f"DEZERO_STAGE: {err}") from None
     impl = config.getoption("--impl")
     if step is None:
         valid = registry.describe_ranges(registry.session_steps())
@@ -83,7 +86,7 @@ def _select(config) -> tuple[int, int | None, Target]:
         gradable = registry.gradable_steps()
         if step not in gradable:
             raise pytest.UsageError(
-                f"unknown step {step}: the suite can grade steps "
+                f"unknown step {registry.label(step)}: the suite can grade steps "
                 f"{registry.describe_ranges(gradable)}"
             )
         # --as-stage: a (broken) copy of a stage, graded as that stage would be.
