@@ -92,6 +92,8 @@ def summary(run: StageRun | None) -> tuple[str, str]:
         return "fail", "no report (the run stopped)" if run.returncode is not None \
             else "timed out"
     counts = run.counts
+    if run.broken and not (counts["pass"] or counts["fail"] or counts["partial"]):
+        return "fail", f"the suite did not run (pytest exit {run.returncode})"
     words = f"{counts['pass']} pass"
     if counts["partial"]:
         words += f", {counts['partial']} partly"
