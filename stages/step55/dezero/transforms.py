@@ -80,5 +80,7 @@ class ToFloat(AsType):
 class ToInt(AsType):
     """The array as integers (numpy's default int unless told otherwise)."""
 
-    def __init__(self, dtype=np.int_):
+    # Python's int, which numpy reads as its default integer (np.int_): the
+    # book wrote np.int, an alias of int that NumPy 1.24 removed.
+    def __init__(self, dtype=int):
         super().__init__(dtype)
