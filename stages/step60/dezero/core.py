@@ -304,8 +304,11 @@ class Parameter(Variable):
     """
 
 
-def as_array(x, *, like=None):
+def as_array(x, array_module=np, *, like=None):
     """Return x as an ndarray: numpy scalars become 0-d arrays.
+
+    array_module: the module that makes the array, numpy or cupy (the
+    book's argument from this step on: as_array(x, cupy) on the GPU).
 
     like: the Variable that x is about to meet in an operator. The number
     then takes the dtype numpy would give it next to like's dtype, so float32
@@ -316,7 +319,7 @@ def as_array(x, *, like=None):
     """
     if np.isscalar(x):
         if like is None:
-            return np.array(x)
+            return array_module.array(x)
         xp = cuda.get_array_module(like)
         return xp.array(x, dtype=np.result_type(like.dtype, x))
     return x
