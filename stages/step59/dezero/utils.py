@@ -282,14 +282,15 @@ def get_conv_outsize(input_size, kernel_size, stride, pad):
     return (padded - kernel_size) // stride + 1
 
 
-def get_deconv_outsize(size, kernel_size, stride, pad):
-    """The output size of a transposed convolution (deconv2d) along one axis.
+def get_deconv_outsize(size, k, s, p):
+    """The output size of a transposed convolution (deconv2d) along one axis,
+    for kernel size k, stride s and pad p (the book's short names).
 
     The reverse of get_conv_outsize: the smallest input that a convolution
     with this kernel, stride and pad would shrink to size. Each of the size
-    positions, stride apart, spreads the kernel over the padded output.
+    positions, s apart, spreads the kernel over the padded output.
     """
-    return stride * (size - 1) + kernel_size - 2 * pad
+    return s * (size - 1) + k - 2 * p
 
 
 def pair(x):
