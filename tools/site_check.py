@@ -46,9 +46,11 @@ from collections.abc import Iterable, Iterator
 
 from tools.common import Command, CommandError, plural
 
-# Where the browser comes from: --browser, this variable, else the first of these on PATH.
+# Where the browser comes from: --browser, this variable, else the first of these on PATH:
+# the distribution's Chromium, else a Google Chrome (GitHub's Ubuntu runners have one, and
+# Ubuntu's own chromium is a snap).
 BROWSER_ENV = "SITE_CHECK_BROWSER"
-BROWSER_NAMES = ("chromium", "chromium-browser")
+BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 INSTALL_HINT = ("install the distribution's Chromium (Debian/Ubuntu: apt-get install chromium), "
                 f"or name a Chromium with --browser PATH or {BROWSER_ENV}=PATH")
 

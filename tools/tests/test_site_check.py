@@ -269,6 +269,9 @@ def test_find_browser_order():
         return {"chromium-browser": "/usr/bin/chromium-browser", "mine": "/opt/mine"}.get(name)
 
     assert site_check.find_browser(None, {}, which) == "/usr/bin/chromium-browser"
+    assert site_check.find_browser(None, {}, {"google-chrome": "/usr/bin/google-chrome",
+                                             "chromium": "/usr/bin/chromium"}.get) == (
+        "/usr/bin/chromium")
     assert site_check.find_browser(None, {site_check.BROWSER_ENV: "mine"}, which) == "/opt/mine"
     with pytest.raises(CommandError, match="no browser at /nowhere/chromium"):
         site_check.find_browser("/nowhere/chromium", {}, lambda name: None)
