@@ -121,7 +121,8 @@ def main(argv: list[str] | None = None) -> int:
         status = run_step_forked(step, args.reports)
         worst = max(worst, status)
         took = time.perf_counter() - start
-        print(f"{registry.step_label(step)}: exit {status} in {took:.2f} s", flush=True)
+        # A line for tools.runner to read: the step as a number (final too), not its label.
+        print(f"step {step}: exit {status} in {took:.2f} s", flush=True)
     return worst
 
 

@@ -1,6 +1,7 @@
 """The batch runner: several steps in one worker process, each with its own report."""
 
 from dezero_stages import batch
+from dezero_stages.naming import FINAL
 from tools import runner
 
 
@@ -24,3 +25,13 @@ def test_a_batch_runs_each_step_against_its_own_stage(tmp_path):
         assert f"step{run.step:02d}" in run.report.dezero_file
         assert run.capability("numerical-diff").status == ("pass" if run.step >= 4
                                                            else "arrives")
+
+
+def test_a_batch_worker_reports_the_final_stage(tmp_path):
+    # final travels between worker and runner as its number; its report is final.json.
+    runs = runner.run_batch([FINAL], tmp_path, jobs=1)
+    assert [run.step for run in runs] == [FINAL]
+    assert runs[0].report is not None, runs[0].output
+    assert runs[0].report.stage == FINAL
+    assert "stages/final/dezero" in runs[0].report.dezero_file
+    assert (tmp_path / "final.json").is_file()
