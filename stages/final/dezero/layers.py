@@ -635,6 +635,11 @@ class BatchNorm(Layer):
         if self.beta.data is None:
             self.beta.data = xp.zeros(D, dtype=x.dtype)
 
+    def __call__(self, x):
+        # One input, x, as the book's BatchNorm is called (Layer's takes any
+        # number): bn(x) and bn(x=x) both work.
+        return super().__call__(x)
+
     def forward(self, x):
         if self.avg_mean.data is None:
             self._init_params(x)
