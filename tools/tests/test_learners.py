@@ -239,7 +239,9 @@ def test_steps_lists_what_the_suite_grades(capsys):
     assert cli.main(["steps"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == len(registry.gradable_steps())
-    assert lines[0].startswith(" 1  Variable as a box")
+    assert lines[0].startswith("    1  Variable as a box")
+    # The released package is graded too, as final: a whole package of one's own.
+    assert lines[-1].startswith("final  The book's released package")
 
 
 # --- grade-all and the learner's workflow ----------------------------------------------------
