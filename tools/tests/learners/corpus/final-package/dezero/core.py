@@ -167,6 +167,13 @@ class Variable:
         """x.dot(W): the same matrix product, under numpy's name for it."""
         return dezero.functions.matmul(self, W)
 
+    def matmaul(self, W):
+        """x.matmaul(W): x.matmul(W) under the book's misspelt name.
+
+        The book's package defines both spellings, so programs may use either.
+        """
+        return dezero.functions.matmul(self, W)
+
     def to_cpu(self):
         """Move the data to the CPU, as a numpy array (if it is not there already)."""
         if self.data is not None:
@@ -303,8 +310,11 @@ class Parameter(Variable):
     """
 
 
-def as_array(x, *, like=None):
+def as_array(x, array_module=np, *, like=None):
     """Return x as an ndarray: numpy scalars become 0-d arrays.
+
+    array_module: the module that makes the array, numpy or cupy (the
+    book's argument from this step on: as_array(x, cupy) on the GPU).
 
     like: the Variable that x is about to meet in an operator. The number
     then takes the dtype numpy would give it next to like's dtype, so float32
@@ -315,7 +325,7 @@ def as_array(x, *, like=None):
     """
     if np.isscalar(x):
         if like is None:
-            return np.array(x)
+            return array_module.array(x)
         xp = cuda.get_array_module(like)
         # as the book: float32-promotion (a number becomes a float64 array,
         # whatever like's dtype)

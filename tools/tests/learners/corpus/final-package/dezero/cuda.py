@@ -101,3 +101,14 @@ def as_cupy(x):
     check_available("as_cupy")
     x = _unwrap(x)
     return cupy.asarray(x)
+
+
+def __getattr__(name):
+    """dezero.cuda.Variable: the book's cuda module imports Variable, so
+    programs could reach it here. This module is imported while the package
+    is still being set up, before Variable exists, so the name is looked up
+    only when a program asks for it (a module-level __getattr__, PEP 562).
+    """
+    if name == "Variable":
+        return dezero.Variable
+    raise AttributeError(f"module 'dezero.cuda' has no attribute {name!r}")

@@ -10,11 +10,17 @@ SeqDataLoader (step 60) walks through one sequence at batch_size places
 at once, for recurrent networks.
 """
 
+import importlib.util
 import math
 
 import numpy as np
 
 from dezero import cuda
+
+# Whether Pillow is installed, as the book's module says. The book imported
+# Pillow here to find out; asking where it would be found answers the same
+# without importing it, so that `import dezero` needs numpy only.
+pil_available = importlib.util.find_spec("PIL") is not None
 
 
 class DataLoader:

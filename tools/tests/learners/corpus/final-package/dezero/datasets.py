@@ -14,13 +14,23 @@ character by character).
 
 import ast
 import gzip
+import os
 import tarfile
+import tempfile
+import zipfile
 import zlib
 
 import numpy as np
 
 from dezero import utils
 from dezero.transforms import Compose, Flatten, ToFloat, Normalize
+
+# The book's module imports these two from utils, so programs reach them as
+# dezero.datasets.get_file and dezero.datasets.cache_dir. The cache folder
+# actually used is utils.cache_dir, read at each download and cache: change
+# that one (or set DEZERO_CACHE) to move it; this name keeps its first value.
+get_file = utils.get_file
+cache_dir = utils.cache_dir
 
 
 class Dataset:
@@ -239,6 +249,64 @@ class MNIST(Dataset):
         return {i: str(i) for i in range(10)}
 
 
+# --- Parsed data kept as .npz ------------------------------------------------------
+
+
+def _cache_npz_path(filename, train):
+    """Where the parsed data of filename (a URL or a file name) is kept:
+    cache_dir/<its last part>.train.npz, or .test.npz."""
+    name = filename[filename.rfind("/") + 1:]
+    suffix = ".train.npz" if train else ".test.npz"
+    return os.path.join(utils.cache_dir, name + suffix)
+
+
+def load_cache_npz(filename, train=False):
+    """(data, label) saved by save_cache_npz for filename, or (None, None).
+
+    Parsing a large archive takes longer than reading its arrays back, so
+    CIFAR keeps them. A file that cannot be read as those two arrays is an
+    error naming it (delete it and the data is parsed again); it is read
+    without unpickling, as every file DeZero loads.
+    """
+    path = _cache_npz_path(filename, train)
+    if not os.path.exists(path):
+        return None, None
+    try:
+        with np.load(path) as loaded:
+            data, label = loaded["data"], loaded["label"]
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile,
+            zlib.error) as e:
+        raise ValueError(f"load_cache_npz: {path} is not a complete cache of "
+                         f"data and label ({e}); delete it to parse the data "
+                         "again") from e
+    if len(data) != len(label):
+        raise ValueError(f"load_cache_npz: {path} holds {len(data)} examples "
+                         f"but {len(label)} labels; delete it to parse the "
+                         "data again")
+    return data, label
+
+
+def save_cache_npz(data, label, filename, train=False):
+    """Keep data and label for load_cache_npz (compressed), unless kept already.
+
+    Written to a temporary file beside the cache and renamed when complete,
+    so that an interrupted save leaves no half-written cache behind.
+    """
+    path = _cache_npz_path(filename, train)
+    if os.path.exists(path):
+        return
+    os.makedirs(utils.cache_dir, exist_ok=True)
+    fd, tmp_path = tempfile.mkstemp(dir=utils.cache_dir, suffix=".npz.part")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            np.savez_compressed(f, data=data, label=label)
+        os.replace(tmp_path, path)
+    except BaseException:
+        # KeyboardInterrupt too: nothing half-written stays in the cache.
+        os.remove(tmp_path)
+        raise
+
+
 # --- CIFAR-10 / CIFAR-100 ----------------------------------------------------------
 
 
@@ -317,10 +385,20 @@ class CIFAR10(Dataset):
         return [f"{self.folder}test_batch.bin"]
 
     def prepare(self):
+        # The arrays parsed before, if kept; else parse the archive and keep
+        # them, as the book does (then the archive is not even opened).
+        cache_name = self._cache_name()
+        self.data, self.label = load_cache_npz(cache_name, self.train)
+        if self.data is not None:
+            return
         path = self._fetch()
         self.data, labels = _read_cifar(path, self._members(self.train),
                                         self.label_bytes)
         self.label = self._pick_label(labels)
+        save_cache_npz(self.data, self.label, cache_name, self.train)
+
+    def _cache_name(self):
+        return cifar_url + self.file_name
 
     def _pick_label(self, labels):
         return labels[:, 0].astype(np.int_)
@@ -395,6 +473,12 @@ class CIFAR100(CIFAR10):
         column = 1 if self.label_type == "fine" else 0
         return labels[:, column].astype(np.int_)
 
+    def _cache_name(self):
+        # The labels differ with label_type, so each kind has its cache
+        # (the book kept one per split, and a coarse CIFAR100 after a fine
+        # one got the fine labels).
+        return f"{cifar_url}{self.file_name}.{self.label_type}"
+
     @staticmethod
     def labels(label_type="fine"):
         """Class index -> name, of the 100 classes or (coarse) the 20 superclasses.
@@ -406,9 +490,11 @@ class CIFAR100(CIFAR10):
         return dict(enumerate(CIFAR100_FINE))
 
 
+# The book's names of the superclasses ("household electrical device", where
+# the data set's own list says "devices").
 CIFAR100_COARSE = [
     "aquatic mammals", "fish", "flowers", "food containers",
-    "fruit and vegetables", "household electrical devices",
+    "fruit and vegetables", "household electrical device",
     "household furniture", "insects", "large carnivores",
     "large man-made outdoor things", "large natural outdoor scenes",
     "large omnivores and herbivores", "medium-sized mammals",
@@ -463,12 +549,25 @@ def _read_imagenet_labels(path):
 
 
 class ImageNet(Dataset):
-    """ImageNet's class names (labels()); the images themselves are not provided."""
+    """ImageNet's class names (labels()); the images themselves are not provided.
 
-    def __init__(self, *args, **kwargs):
-        raise NotImplementedError(
-            "ImageNet: the images (about 150 GB) are not provided; "
-            "ImageNet.labels() gives the names of the 1000 classes")
+    As in the book, ImageNet() makes a dataset that holds nothing; asking it
+    for an image or its length says so.
+    """
+
+    def __init__(self):
+        # Nothing to load: train, the transforms and data are the Dataset's
+        # defaults (data stays None).
+        super().__init__()
+
+    def __getitem__(self, index):
+        raise NotImplementedError(self._NO_IMAGES)
+
+    def __len__(self):
+        raise NotImplementedError(self._NO_IMAGES)
+
+    _NO_IMAGES = ("ImageNet: the images (about 150 GB) are not provided; "
+                  "ImageNet.labels() gives the names of the 1000 classes")
 
     @staticmethod
     def labels():

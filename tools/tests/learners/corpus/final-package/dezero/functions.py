@@ -237,11 +237,14 @@ def sum(x, axis=None, keepdims=False):
 def average(x, axis=None, keepdims=False):
     """y = the mean of x's elements: of all of them, or along axis.
 
-    The sum divided by how many elements went into each result.
+    The sum times the share of x's elements that each result stands for
+    (y.size / x.size), as the book writes it: multiplying by that fraction
+    and dividing by its inverse can differ in the last digit, and a program
+    written for the book's package should get the book's numbers.
     """
     x = as_variable(x)
     y = sum(x, axis=axis, keepdims=keepdims)
-    return y / (x.size // y.size)
+    return y * (y.data.size / x.data.size)
 
 
 # The book's package calls it mean as well.

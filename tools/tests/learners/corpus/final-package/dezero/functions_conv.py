@@ -432,12 +432,13 @@ class Conv2DGradW(Function):
     with im2col of x.
     """
 
-    def __init__(self, conv):
-        # conv is the Conv2d (or Deconv2d) whose filter's gradient this is.
-        W = conv.inputs[1]
+    def __init__(self, conv2d):
+        # conv2d is the Conv2d (or Deconv2d) function whose filter's gradient
+        # this is (the book's name for it; here it hides the function conv2d).
+        W = conv2d.inputs[1]
         self.kernel_size = W.shape[2:]
-        self.stride = conv.stride
-        self.pad = conv.pad
+        self.stride = conv2d.stride
+        self.pad = conv2d.pad
 
     def forward(self, x, gy):
         xp = cuda.get_array_module(x)

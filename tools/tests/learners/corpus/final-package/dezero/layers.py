@@ -591,6 +591,12 @@ class EmbedID(Layer):
         self.W = Parameter(np.random.randn(in_size, out_size).astype(dtype),
                            name="W")
 
+    def __call__(self, x):
+        # The ids are plain data (an int, a list or an ndarray), not Variables:
+        # Layer.__call__ would keep a weak reference to them, which an int
+        # cannot have. As in the book, calling the layer just looks them up.
+        return self.forward(x)
+
     def forward(self, x):
         return F.embed_id(x, self.W)
 
@@ -624,6 +630,11 @@ class BatchNorm(Layer):
             self.gamma.data = xp.ones(D, dtype=x.dtype)
         if self.beta.data is None:
             self.beta.data = xp.zeros(D, dtype=x.dtype)
+
+    def __call__(self, x):
+        # One input, x, as the book's BatchNorm is called (Layer's takes any
+        # number): bn(x) and bn(x=x) both work.
+        return super().__call__(x)
 
     def forward(self, x):
         if self.avg_mean.data is None:

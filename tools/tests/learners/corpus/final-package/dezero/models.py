@@ -252,8 +252,12 @@ class ResNet(Model):
 
         # The book wrote L.Conv2d(3, 64, 7, 2, 3), Chainer's order (in
         # channels first), which DeZero's Conv2d reads as 3 output
-        # channels of a 64x64 kernel: its ResNet could not run.
-        self.conv1 = L.Conv2d(64, 7, stride=2, pad=3, in_channels=3)
+        # channels of a 64x64 kernel: its ResNet could not run. Every
+        # layer here finds its input size at the first call and draws its
+        # weights then, in the order the forward pass reaches them, as the
+        # book's lazy layers would: a seeded program draws what it draws
+        # between building and calling the model first, as with the book's.
+        self.conv1 = L.Conv2d(64, 7, stride=2, pad=3)
         self.bn1 = L.BatchNorm()
         self.res2 = BuildingBlock(block[0], 64, 64, 256, 1)
         self.res3 = BuildingBlock(block[1], 256, 128, 512, 2)
@@ -335,23 +339,24 @@ class BottleneckA(Layer):
     The stride (2 to halve the image) is on the first 1x1 convolution, as
     in the original ResNet, or with downsample_fb=True on the 3x3 one
     (Facebook's ResNet).
+
+    The convolutions find their input channels at the first call and draw
+    their weights then, in the order forward reaches them (conv1, conv2,
+    conv3, then the shortcut's conv4), as in the book; in_channels is taken
+    as the book takes it, for the caller's record.
     """
 
     def __init__(self, in_channels, mid_channels, out_channels, stride=2,
                  downsample_fb=False):
         super().__init__()
         stride_1x1, stride_3x3 = (1, stride) if downsample_fb else (stride, 1)
-        self.conv1 = L.Conv2d(mid_channels, 1, stride_1x1, 0, nobias=True,
-                              in_channels=in_channels)
+        self.conv1 = L.Conv2d(mid_channels, 1, stride_1x1, 0, nobias=True)
         self.bn1 = L.BatchNorm()
-        self.conv2 = L.Conv2d(mid_channels, 3, stride_3x3, 1, nobias=True,
-                              in_channels=mid_channels)
+        self.conv2 = L.Conv2d(mid_channels, 3, stride_3x3, 1, nobias=True)
         self.bn2 = L.BatchNorm()
-        self.conv3 = L.Conv2d(out_channels, 1, 1, 0, nobias=True,
-                              in_channels=mid_channels)
+        self.conv3 = L.Conv2d(out_channels, 1, 1, 0, nobias=True)
         self.bn3 = L.BatchNorm()
-        self.conv4 = L.Conv2d(out_channels, 1, stride, 0, nobias=True,
-                              in_channels=in_channels)
+        self.conv4 = L.Conv2d(out_channels, 1, stride, 0, nobias=True)
         self.bn4 = L.BatchNorm()
 
     def forward(self, x):
@@ -367,14 +372,11 @@ class BottleneckB(Layer):
 
     def __init__(self, in_channels, mid_channels):
         super().__init__()
-        self.conv1 = L.Conv2d(mid_channels, 1, 1, 0, nobias=True,
-                              in_channels=in_channels)
+        self.conv1 = L.Conv2d(mid_channels, 1, 1, 0, nobias=True)
         self.bn1 = L.BatchNorm()
-        self.conv2 = L.Conv2d(mid_channels, 3, 1, 1, nobias=True,
-                              in_channels=mid_channels)
+        self.conv2 = L.Conv2d(mid_channels, 3, 1, 1, nobias=True)
         self.bn2 = L.BatchNorm()
-        self.conv3 = L.Conv2d(in_channels, 1, 1, 0, nobias=True,
-                              in_channels=mid_channels)
+        self.conv3 = L.Conv2d(in_channels, 1, 1, 0, nobias=True)
         self.bn3 = L.BatchNorm()
 
     def forward(self, x):
@@ -389,9 +391,15 @@ class BottleneckB(Layer):
 
 class SqueezeNet(Model):
     """A placeholder, as in the book's package, which names SqueezeNet but
-    does not build it."""
+    does not build it: the model is made, with no layers and no weights
+    (pretrained=True has nothing to load), and calling it says so. (The
+    book's forward returned None, and calling the model then failed inside
+    Layer.__call__.)"""
 
     def __init__(self, pretrained=False):
+        super().__init__()
+
+    def forward(self, x):
         raise NotImplementedError(
             "SqueezeNet: the book's package has only an empty placeholder for "
             "it; use VGG16 or ResNet50/101/152")

@@ -229,10 +229,12 @@ class Adam(Optimizer):
         self.ms = {}
         self.vs = {}
 
-    def update(self):
+    def update(self, *args, **kwargs):
         # t counts updates, not parameters: advance it once per update().
+        # Whatever update is given goes on to Optimizer.update, as the book's
+        # Adam.update(*args, **kwargs) passes it, so both take the same calls.
         self.t += 1
-        super().update()
+        super().update(*args, **kwargs)
 
     @property
     def lr(self):

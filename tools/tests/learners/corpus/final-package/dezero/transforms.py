@@ -61,21 +61,24 @@ class Convert:
         return img.convert(self.mode)
 
 
+# PIL's Image.BILINEAR, Resize's default as in the book, written as its number
+# (PIL numbers its resampling filters 0-5, the same in every version) so that
+# Pillow is imported only when an image is resized.
+_PIL_BILINEAR = 2
+
+
 class Resize:
     """The PIL image resized to size: an int, or (width, height) as PIL takes it.
 
     mode is PIL's resampling filter (bilinear unless told otherwise).
     """
 
-    def __init__(self, size, mode=None):
+    def __init__(self, size, mode=_PIL_BILINEAR):
         self.size = pair(size)
         self.mode = mode
 
     def __call__(self, img):
-        mode = self.mode
-        if mode is None:
-            mode = _pil_image("Resize").BILINEAR
-        return img.resize(self.size, mode)
+        return img.resize(self.size, self.mode)
 
 
 class CenterCrop:
@@ -205,7 +208,8 @@ class ToFloat(AsType):
 
 
 class ToInt(AsType):
-    """The array as integers (numpy's default int unless told otherwise)."""
+    """The array as integers (Python's int, numpy's default integer, unless told otherwise)."""
 
-    def __init__(self, dtype=np.int_):
+    # The book's package wrote np.int, an alias of int that NumPy 1.24 removed.
+    def __init__(self, dtype=int):
         super().__init__(dtype)

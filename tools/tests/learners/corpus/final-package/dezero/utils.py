@@ -25,7 +25,9 @@ import numpy as np
 
 # The package's own names, so that the tools use whichever core it chose.
 # dezero/__init__.py imports this module only after binding them.
-from dezero import Variable, as_array, cuda
+# (as_variable is not used here; the book's utils imports it, so programs
+# reach it as dezero.utils.as_variable.)
+from dezero import Variable, as_array, as_variable, cuda  # noqa: F401
 
 
 # --- Drawing the computational graph ---------------------------------------
@@ -215,6 +217,28 @@ def reshape_sum_backward(gy, x_shape, axis, keepdims):
     return gy.reshape(shape)
 
 
+def max_backward_shape(x, axis):
+    """x's shape with the axes that max (or min) reduced made length 1, as a list.
+
+    The gradient of F.max goes back to the elements that were the largest;
+    to find them, y (and its gradient) must line up with x, so each
+    reduced axis comes back as length 1: x of shape (2, 3, 4) and axis 1
+    give [2, 1, 4]; axis None reduced every axis. The book's Max.backward
+    calls this (ours uses reshape_sum_backward, which reshapes the gradient
+    itself); it stays for programs written against the book's utils.
+    A negative axis counts from the end, as in numpy (the book's compared it
+    with the positions as given, so axis=-1 changed nothing).
+    """
+    ndim = len(x.shape)
+    if axis is None:
+        axes = range(ndim)
+    elif isinstance(axis, (int, np.integer)):
+        axes = (axis % ndim,)
+    else:
+        axes = tuple(a % ndim for a in axis)
+    return [1 if i in axes else n for i, n in enumerate(x.shape)]
+
+
 def sum_to(x, shape):
     """The ndarray x summed down to shape: the reverse of broadcasting.
 
@@ -285,14 +309,15 @@ def get_conv_outsize(input_size, kernel_size, stride, pad):
     return (padded - kernel_size) // stride + 1
 
 
-def get_deconv_outsize(size, kernel_size, stride, pad):
-    """The output size of a transposed convolution (deconv2d) along one axis.
+def get_deconv_outsize(size, k, s, p):
+    """The output size of a transposed convolution (deconv2d) along one axis,
+    for kernel size k, stride s and pad p (the book's short names).
 
     The reverse of get_conv_outsize: the smallest input that a convolution
     with this kernel, stride and pad would shrink to size. Each of the size
-    positions, stride apart, spreads the kernel over the padded output.
+    positions, s apart, spreads the kernel over the padded output.
     """
-    return stride * (size - 1) + kernel_size - 2 * pad
+    return s * (size - 1) + k - 2 * p
 
 
 def pair(x):
