@@ -2,8 +2,10 @@
 
 `python -m tools matrix --json FILE` writes {"wall_seconds", "stages": [{"step",
 "returncode", "seconds", "report"}]}, each report in dezero_stages.report's schema. The
-cache keeps one at `<cache>/matrix.json` with the sha256 of stages/stages.lock beside it
-(`matrix.lock-sha256`); `--run-matrix` runs the matrix again when that hash differs.
+cache keeps one at `<cache>/matrix.json` with the sha256 of what the matrix's outcome depends
+on beside it (`matrix.lock-sha256`: stages/stages.lock, the shared suite and dezero_stages);
+`--run-matrix` runs the matrix again when that hash differs, or when the cached run left a
+stage without a report (a crash is not kept as if it were the stage's status).
 """
 
 from __future__ import annotations
@@ -30,9 +32,21 @@ class MatrixStatus:
     stale: bool = False  # the cached report was made from another stages.lock
 
 
+SUITE_SOURCES = ("shared_tests", "dezero_stages")  # beside the stages, what decides a status
+
+
 def lock_hash() -> str:
-    path = registry.lock_path()
-    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+    """sha256 of stages.lock and the suite's sources: a change to either re-runs the matrix."""
+    digest = hashlib.sha256()
+    paths = [registry.lock_path()]
+    for folder in SUITE_SOURCES:
+        paths += sorted((registry.ROOT / folder).glob("*.py"))
+        paths += sorted((registry.ROOT / folder).glob("*.toml"))
+    for path in paths:
+        if path.is_file():
+            digest.update(path.relative_to(registry.ROOT).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def load(path: Path, source: str, stale: bool = False) -> MatrixStatus:
@@ -66,8 +80,11 @@ def run_matrix(cache: Path, log) -> None:
     if not partial.is_file():
         tail = (proc.stdout + proc.stderr)[-2000:]
         raise CommandError(f"the matrix wrote no report (exit {proc.returncode}):\n{tail}")
+    complete = all(run.report is not None for run in load(partial, "").runs.values())
     partial.replace(report)
-    stamp.write_text(lock_hash() + "\n", encoding="utf-8")
+    # A run that left a stage without a report (a crash, a time-out) is shown, but not kept
+    # as current: the next --run-matrix runs it again.
+    stamp.write_text((lock_hash() if complete else "incomplete") + "\n", encoding="utf-8")
 
 
 def find(matrix_file: str | None, cache: Path, run: bool, log) -> MatrixStatus | None:

@@ -254,3 +254,42 @@ def test_a_demo_that_runs_too_long_is_recorded_as_timed_out(repo):
     assert result.returncode is None and not result.ok
     assert "timed out" in pages.demo_section(
         pages.Demo(2, result, []), 2, "../")
+
+
+def test_a_matrix_run_that_left_a_stage_without_a_report_is_run_again(tmp_path, monkeypatch):
+    import subprocess
+
+    from tools.sitebuild import status
+
+    def fake_matrix(command, **kwargs):
+        # The matrix as a crash leaves it: step 1 reported, step 2 has no report.
+        out = pathlib.Path(command[command.index("--json") + 1])
+        out.write_text(json.dumps({"wall_seconds": 1.0, "stages": [
+            {"step": 1, "returncode": 4, "seconds": 0.1, "report": None}]}))
+        calls.append(command)
+        return subprocess.CompletedProcess(command, 1, "", "")
+
+    calls = []
+    monkeypatch.setattr(status.subprocess, "run", fake_matrix)
+    found = status.find(None, tmp_path, run=True, log=lambda line: None)
+    assert found is not None and found.runs[1].report is None
+    assert (tmp_path / "matrix.lock-sha256").read_text().strip() == "incomplete"
+    status.find(None, tmp_path, run=True, log=lambda line: None)
+    assert len(calls) == 2  # not kept as current: run again
+
+
+def test_the_matrix_cache_key_follows_the_suite_too(monkeypatch, tmp_path):
+    from tools.sitebuild import status
+
+    before = status.lock_hash()
+    suite = tmp_path / "shared_tests"
+    suite.mkdir()
+    (suite / "test_x.py").write_text("def test_x():\n    pass\n")
+    monkeypatch.setattr(status, "SUITE_SOURCES", ("shared_tests", "dezero_stages",
+                                                  str(suite.relative_to(tmp_path))))
+    monkeypatch.setattr(registry, "ROOT", tmp_path)
+    (tmp_path / "stages").mkdir()
+    monkeypatch.setattr(registry, "STAGES_DIR", tmp_path / "stages")
+    one = status.lock_hash()
+    (suite / "test_x.py").write_text("def test_x():\n    assert False\n")
+    assert status.lock_hash() != one != before
