@@ -111,10 +111,27 @@ def run_script(folder: pathlib.Path, file: str) -> Run:
                time.perf_counter() - start)
 
 
+def copy_pattern(pattern: str, target: pathlib.Path) -> None:
+    """A pattern's folder copied to target; where it holds book-defects.patch, its dezero/ is
+    stages/final/dezero with that patch applied (the learner who followed the book to the end
+    has the released package, the book's defects and all)."""
+    shutil.copytree(CORPUS / pattern, target, ignore=IGNORE)
+    patch = target / "book-defects.patch"
+    if patch.is_file():
+        shutil.copytree(registry.stage_dir(registry.FINAL) / "dezero", target / "dezero",
+                        ignore=IGNORE)
+        done = subprocess.run(["git", "apply", "-p1", patch.name], cwd=target,
+                              capture_output=True, text=True)
+        assert done.returncode == 0, (
+            f"{pattern}/book-defects.patch no longer applies to stages/final "
+            f"(remake it as its header says):\n{done.stderr}")
+        patch.unlink()
+
+
 def make_broken(entry: dict, workdir: pathlib.Path) -> pathlib.Path:
     """A copy of the entry's pattern with `old` replaced by `new` (exactly once)."""
     target = workdir / f"broken-{BROKEN.index(entry)}" / entry["pattern"]
-    shutil.copytree(CORPUS / entry["pattern"], target, ignore=IGNORE)
+    copy_pattern(entry["pattern"], target)
     path = target / entry["file"]
     text = path.read_text(encoding="utf-8")
     assert text.count(entry["old"]) == 1, f"{entry['name']}: old text must occur exactly once"
@@ -126,7 +143,7 @@ def _copies(workdir: pathlib.Path) -> dict[str, pathlib.Path]:
     copies = {}
     for pattern in PATTERNS:
         copies[pattern] = workdir / pattern
-        shutil.copytree(CORPUS / pattern, copies[pattern], ignore=IGNORE)
+        copy_pattern(pattern, copies[pattern])
     return copies
 
 
