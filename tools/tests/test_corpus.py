@@ -181,7 +181,7 @@ def scripts(tmp_path_factory) -> dict:
 # ---- the table itself -------------------------------------------------------------------------
 
 
-def test_every_pattern_has_a_case_a_readme_line_and_nothing_unknown():
+def test_every_pattern_has_a_case_a_readme_line_and_nothing_unknown(tmp_path):
     readme = (CORPUS / "README.md").read_text(encoding="utf-8")
     used = {row["pattern"] for row in (*CASES, *STEPS, *BROKEN, *SCRIPTS)}
     assert used <= set(PATTERNS), used - set(PATTERNS)
@@ -203,7 +203,10 @@ def test_every_pattern_has_a_case_a_readme_line_and_nothing_unknown():
     for entry in BROKEN:
         assert entry["args"][0] == "grade", f"{entry['name']}: a broken variant is one grade"
         capabilities.get(entry["expect"])
-        text = (CORPUS / entry["pattern"] / entry["file"]).read_text(encoding="utf-8")
+        copy = tmp_path / entry["pattern"]
+        if not copy.is_dir():  # as the grade sees it: final-package's dezero/ is made
+            copy_pattern(entry["pattern"], copy)
+        text = (copy / entry["file"]).read_text(encoding="utf-8")
         assert text.count(entry["old"]) == 1, f"{entry['name']}: old must occur exactly once"
     names = [entry["name"] for entry in BROKEN]
     assert len(set(names)) == len(names)
