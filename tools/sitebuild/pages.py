@@ -472,9 +472,12 @@ def final_page(final: FinalFacts | None, diffs: list[FileDiff] | None, demo: Dem
         parts.append("<p>No stage is built yet.</p>")
         return page("The final package", "".join(parts), 0, "final")
     if final.previous is not None:
-        parts.append(f"<p>{esc(final.title)}: <code>stages/final</code>, the package the "
-                     f"book released (dezero 0.0.13), after step {final.previous}. "
-                     f"{esc(final.adds)}</p>")
+        parts.append(f"<p><code>stages/final</code> is the package the book released "
+                     f"(dezero 0.0.13 on PyPI), the stage after step {final.previous}. Beside "
+                     f"all that the steps build, it has {esc(final.adds)}. A program written "
+                     "for the book's <code>dezero</code> runs on it unchanged: "
+                     f"<code>python -m tools diff {final.previous} final</code> shows what it "
+                     "adds, below.</p>")
         run = None if matrix is None else status.summary(matrix.runs.get(final.stage))
         parts.append(matrix_line(run, matrix, prefix))
         parts.append(capabilities_section(final.arrives, final.lifted, tests, prefix))
