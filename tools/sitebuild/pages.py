@@ -66,6 +66,8 @@ def page(title: str, body: str, depth: int, active: str = "", extra_nav: str = "
         '<html lang="en">',
         "<head>",
         '<meta charset="utf-8">',
+        # No icon of its own: an empty one, so that browsers ask the server for none.
+        '<link rel="icon" href="data:,">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{esc(title)} · {SITE_TITLE}</title>",
         f'<link rel="stylesheet" href="{prefix}assets/site.css">',
