@@ -84,11 +84,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         base, base_wall = one_process_per_step(steps, args.jobs, tmp)
         new, new_wall = batch_workers(steps, args.jobs, tmp)
-    print(f"{'step':>4}  {'one process per step':>21}  {'batch worker':>12}")
+    print(f"{'step':>5}  {'one process per step':>21}  {'batch worker':>12}")
     for step in steps:
-        print(f"{step:>4}  {base[step]:>19.2f} s  {new[step]:>10.2f} s")
-    print(f"sum   {sum(base.values()):>19.2f} s  {sum(new.values()):>10.2f} s")
-    print(f"wall  {base_wall:>19.2f} s  {new_wall:>10.2f} s   ({args.jobs} jobs, "
+        print(f"{registry.label(step):>5}  {base[step]:>19.2f} s  {new[step]:>10.2f} s")
+    print(f"sum    {sum(base.values()):>19.2f} s  {sum(new.values()):>10.2f} s")
+    print(f"wall   {base_wall:>19.2f} s  {new_wall:>10.2f} s   ({args.jobs} jobs, "
           f"{len(steps)} steps)")
     print(f"batch / one process per step: {new_wall / base_wall:.2f}x wall time")
 
